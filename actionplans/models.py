@@ -1,0 +1,302 @@
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Sum
+
+from d8portal.clock import secretariat_today
+from meetings.models import Meeting, Outcome
+from memberstates.models import MemberState
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def percent_between_0_and_100(field, name):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
+        name=name,
+        violation_error_message="Percent complete must be between 0 and 100.",
+    )
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[ActionPlan.Status.COMPLETED, ActionPlan.Status.SUPERSEDED])
+
+    def with_progress(self):
+        """Annotate `weighted_percent` and `total_weight` over the plan's non-cancelled items."""
+        counted = ~Q(items__status=ActionItem.Status.CANCELLED)
+        return self.annotate(
+            weighted_percent=Sum(F("items__percent_complete") * F("items__weight"), filter=counted),
+            total_weight=Sum("items__weight", filter=counted),
+        )
+
+
+class ActionPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        UNDER_REFINEMENT = "under_refinement", "Under refinement"
+        ADOPTED = "adopted", "Adopted"
+        IN_IMPLEMENTATION = "in_implementation", "In implementation"
+        COMPLETED = "completed", "Completed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    proposed_by = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposed_action_plans",
+        help_text="Empty when the plan comes from a meeting as a whole.",
+    )
+    tabled_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tabled_action_plans",
+        help_text="The meeting where the plan was proposed.",
+    )
+    adopted_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_action_plans",
+        help_text="The meeting that adopted the plan.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return self.title
+
+    def progress(self):
+        """Weighted percent complete of the plan's items (cancelled ones do not count)."""
+        if hasattr(self, "weighted_percent"):
+            weighted, total = self.weighted_percent, self.total_weight
+        else:
+            totals = self.items.exclude(status=ActionItem.Status.CANCELLED).aggregate(
+                weighted=Sum(F("percent_complete") * F("weight")), total=Sum("weight")
+            )
+            weighted, total = totals["weighted"], totals["total"]
+        if not total:
+            return None
+        return round(weighted / total)
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=ActionItem.CLOSED_STATUSES)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or secretariat_today())
+
+    def due_within(self, days, today=None):
+        today = today or secretariat_today()
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
+    def for_state(self, state):
+        """Items the state is responsible for, as lead or supporting state."""
+        supporting = ActionItem.supporting_states.through.objects.filter(
+            actionitem=OuterRef("pk"), memberstate=state
+        )
+        return self.filter(Q(lead_state=state) | Exists(supporting))
+
+    def visible_to(self, user):
+        """The Secretariat sees every item; a focal point those of their state; others none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        states = MemberState.objects.of_focal_point(user)
+        supporting = ActionItem.supporting_states.through.objects.filter(
+            actionitem=OuterRef("pk"), memberstate__in=states
+        )
+        return self.filter(Q(lead_state__in=states) | Exists(supporting))
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ON_HOLD = "on_hold", "On hold"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # The percent an item shows when its status changes without a figure being given.
+    DEFAULT_PERCENT = {
+        Status.NOT_STARTED: 0,
+        Status.IN_PROGRESS: 25,
+        Status.ON_HOLD: None,  # keeps whatever it had
+        Status.COMPLETED: 100,
+        Status.CANCELLED: None,
+    }
+    CLOSED_STATUSES = [Status.COMPLETED, Status.CANCELLED]
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="items")
+    reference = models.CharField("reference code", max_length=30, unique=True)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    outcome = models.ForeignKey(
+        Outcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        help_text="The meeting outcome this item comes from.",
+    )
+    lead_state = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, related_name="led_action_items"
+    )
+    supporting_states = models.ManyToManyField(
+        MemberState, blank=True, related_name="supported_action_items"
+    )
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(default=0, validators=PERCENT_VALIDATORS)
+    weight = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="Relative weight in the plan's progress (equal weights by default).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "reference"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["lead_state", "status"]),
+        ]
+        constraints = [
+            percent_between_0_and_100("percent_complete", "action_item_percent_0_to_100"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="action_item_weight_positive",
+                violation_error_message="The weight must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(percent_complete=100),
+                name="completed_action_item_is_100_percent",
+                violation_error_message="A completed item is 100% complete.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @classmethod
+    def default_percent(cls, status, current):
+        default = cls.DEFAULT_PERCENT.get(status)
+        return current if default is None else default
+
+    def is_overdue(self, today=None):
+        return self.status not in self.CLOSED_STATUSES and self.due_date < (
+            today or secretariat_today()
+        )
+
+    def responsible_states(self):
+        """The lead state first, then the supporting states."""
+        supporting = [s for s in self.supporting_states.all() if s.pk != self.lead_state_id]
+        return [self.lead_state, *supporting]
+
+    def is_responsible(self, state):
+        return state.pk == self.lead_state_id or any(
+            s.pk == state.pk for s in self.supporting_states.all()
+        )
+
+    def clean(self):
+        if self.status == self.Status.COMPLETED and self.percent_complete != 100:
+            raise ValidationError({"percent_complete": "A completed item is 100% complete."})
+
+
+def evidence_upload_to(instance, filename):
+    # Generated names: the uploader's file name never reaches the file system.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"actionplans/evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class ProgressUpdateLocked(ValidationError):
+    """Progress updates are the item's history: they are never edited or deleted."""
+
+
+class ProgressUpdate(models.Model):
+    item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="progress_updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    percent_complete = models.PositiveSmallIntegerField(validators=PERCENT_VALIDATORS)
+    status = models.CharField(max_length=12, choices=ActionItem.Status.choices)
+    narrative = models.TextField()
+    evidence = models.FileField(upload_to=evidence_upload_to, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        constraints = [
+            percent_between_0_and_100("percent_complete", "progress_update_percent_0_to_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.reference}: {self.percent_complete}% ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProgressUpdateLocked("Progress updates cannot be edited after the fact.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProgressUpdateLocked("Progress updates cannot be deleted.")
+
+
+class Reminder(models.Model):
+    """One reminder sent: the unique key makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", "Before the due date"
+        ON_DUE = "on_due", "On the due date"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATION = "escalation", "Escalation to the Secretariat"
+        PUBLICATION = "publication", "New item published"
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    step = models.PositiveSmallIntegerField(
+        default=0, help_text="Days before the due date, or weeks overdue."
+    )
+    due_date = models.DateField(help_text="The due date the reminder was about.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "recipient", "kind", "step", "due_date"],
+                name="one_reminder_per_item_recipient_kind_and_due_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} about {self.item.reference}"

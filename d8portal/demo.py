@@ -1,0 +1,242 @@
+"""Load the demo data of demo_data.yaml: idempotent, it only creates what is missing.
+
+Records that already exist are left as they are, so a second run changes nothing and edits
+made in the admin survive a re-run.
+"""
+
+import datetime
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from actionplans.models import ActionItem, ActionPlan
+from meetings.models import AgendaItem, Attendance, Meeting, Outcome
+from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from taskforces.models import TaskForce
+
+DATA_FILE = Path(__file__).with_name("demo_data.yaml")
+
+
+class DemoLoader:
+    def __init__(self, data, *, with_accounts, password):
+        self.data = data
+        self.with_accounts = with_accounts
+        self.password = password
+        self.created = {}
+
+    def _get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        if created:
+            label = model._meta.verbose_name_plural
+            self.created[label] = self.created.get(label, 0) + 1
+        return obj
+
+    @transaction.atomic
+    def load(self):
+        states = self._load_states()
+        bodies = self._load_bodies(states)
+        users = self._load_accounts() if self.with_accounts else {}
+        self._load_focal_points(bodies, users)
+        task_forces = self._load_task_forces(states)
+        self._load_mous(states)
+        meetings = self._load_meetings(states, bodies, task_forces)
+        self._publish(meetings)
+        self._load_action_plans(states, meetings)
+        return self.created
+
+    def _load_states(self):
+        states = {}
+        for row in self.data["member_states"]:
+            code = row["iso_code"]
+            states[code] = self._get_or_create(
+                MemberState,
+                iso_code=code,
+                defaults={k: row[k] for k in ("name", "slug", "joined_on")},
+            )
+        return states
+
+    def _load_bodies(self, states):
+        bodies = {}
+        for row in self.data["sme_bodies"]:
+            bodies[row["acronym"]] = self._get_or_create(
+                SMEBody,
+                acronym=row["acronym"],
+                defaults={
+                    "state": states[row["state"]],
+                    "name": row["name"],
+                    "parent_ministry": row.get("parent_ministry", ""),
+                },
+            )
+        return bodies
+
+    def _load_accounts(self):
+        users = {}
+        User = get_user_model()
+        for row in self.data["accounts"]:
+            user = User.objects.filter(username=row["username"]).first()
+            if user is None:
+                user = User(
+                    username=row["username"],
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    email=row["email"],
+                    is_staff=row.get("staff", False),
+                )
+                user.set_password(self.password)
+                user.save()
+                user.groups.set(Group.objects.filter(name__in=row.get("groups", [])))
+                self.created["accounts"] = self.created.get("accounts", 0) + 1
+            users[row["username"]] = user
+        return users
+
+    def _load_focal_points(self, bodies, users):
+        for row in self.data["focal_points"]:
+            self._get_or_create(
+                FocalPoint,
+                email=row["email"],
+                defaults={
+                    "body": bodies[row["body"]],
+                    "full_name": row["full_name"],
+                    "job_title": row.get("job_title", ""),
+                    "role": row.get("role", FocalPoint.Role.PRIMARY),
+                    "user": users.get(row.get("user")),
+                },
+            )
+
+    def _load_task_forces(self, states):
+        task_forces = {}
+        for row in self.data["task_forces"]:
+            task_force = self._get_or_create(
+                TaskForce,
+                number=row["number"],
+                defaults={
+                    "name": row["name"],
+                    "slug": row["slug"],
+                    "tor_approved_on": row.get("tor_approved_on"),
+                },
+            )
+            if not task_force.coordinators.exists():
+                task_force.coordinators.set([states[code] for code in row["coordinators"]])
+            task_forces[row["number"]] = task_force
+        return task_forces
+
+    def _load_mous(self, states):
+        for row in self.data["mous"]:
+            mou = self._get_or_create(
+                MoU,
+                short_name=row["short_name"],
+                defaults={k: row[k] for k in ("title", "concluded_on", "place", "summary")},
+            )
+            for accession in row["accessions"]:
+                self._get_or_create(
+                    MoUAccession,
+                    mou=mou,
+                    state=states[accession["state"]],
+                    defaults={
+                        "status": accession["status"],
+                        "signed_on": accession.get("signed_on"),
+                        "in_force_on": accession.get("in_force_on"),
+                    },
+                )
+
+    def _load_meetings(self, states, bodies, task_forces):
+        meetings = {}
+        published = set(self.data["published_meetings"])
+        fields = ("kind", "number", "title", "format", "city", "venue", "start_date", "end_date")
+        for row in self.data["meetings"]:
+            defaults = {k: row[k] for k in fields if k in row}
+            defaults.update(
+                status=row["status"],
+                summary=row.get("summary", "").strip(),
+                host_state=states.get(row.get("host_state")),
+                host_body=bodies.get(row.get("host_body")),
+                task_force=task_forces.get(row.get("task_force")),
+            )
+            meeting = self._get_or_create(Meeting, slug=row["slug"], defaults=defaults)
+            for agenda in row.get("agenda", []):
+                self._get_or_create(
+                    AgendaItem, meeting=meeting, number=agenda["number"], defaults=agenda
+                )
+            for attendance in row.get("attendance", []):
+                self._get_or_create(
+                    Attendance,
+                    meeting=meeting,
+                    state=states[attendance["state"]],
+                    defaults={
+                        "status": attendance["status"],
+                        "head_of_delegation": attendance.get("head_of_delegation", ""),
+                    },
+                )
+            status = Outcome.Status.FINAL if row["slug"] in published else Outcome.Status.DRAFT
+            for outcome in row.get("outcomes", []):
+                self._get_or_create(
+                    Outcome,
+                    meeting=meeting,
+                    number=outcome["number"],
+                    defaults={"kind": outcome["kind"], "text": outcome["text"], "status": status},
+                )
+            meetings[row["slug"]] = meeting
+        return meetings
+
+    def _publish(self, meetings):
+        for slug in self.data["published_meetings"]:
+            meeting = meetings[slug]
+            if meeting.outcomes_published_at is None:
+                noon = datetime.datetime.combine(meeting.end_date, datetime.time(12))
+                meeting.outcomes_published_at = timezone.make_aware(noon)
+                meeting.save(update_fields=["outcomes_published_at"])
+
+    def _load_action_plans(self, states, meetings):
+        for row in self.data["action_plans"]:
+            plan = self._get_or_create(
+                ActionPlan,
+                slug=row["slug"],
+                defaults={
+                    "title": row["title"],
+                    "status": row["status"],
+                    "summary": row.get("summary", "").strip(),
+                    "proposed_by": states.get(row.get("proposed_by")),
+                    "tabled_at": meetings.get(row.get("tabled_at")),
+                    "adopted_at": meetings.get(row.get("adopted_at")),
+                },
+            )
+            for item in row["items"]:
+                outcome = None
+                if "outcome" in item:
+                    slug, number = item["outcome"]
+                    outcome = Outcome.objects.get(meeting=meetings[slug], number=number)
+                action_item = self._get_or_create(
+                    ActionItem,
+                    reference=item["reference"],
+                    defaults={
+                        "plan": plan,
+                        "title": item["title"],
+                        "description": item.get("description", ""),
+                        "outcome": outcome,
+                        "lead_state": states[item["lead"]],
+                        "due_date": item["due_date"],
+                        "status": item["status"],
+                        "percent_complete": item["percent"],
+                    },
+                )
+                if item.get("supporting") and not action_item.supporting_states.exists():
+                    action_item.supporting_states.set([states[code] for code in item["supporting"]])
+
+
+def load_demo(*, with_accounts=True, password=None):
+    """Create whatever demo records are missing; return {record kind: number created}."""
+    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    loader = DemoLoader(
+        data, with_accounts=with_accounts, password=password or settings.DEMO_PASSWORD
+    )
+    return loader.load()
+
+
+def demo_usernames():
+    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return [row["username"] for row in data["accounts"]]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MemberStatesConfig(AppConfig):
+    name = "memberstates"
+    verbose_name = "Member states"

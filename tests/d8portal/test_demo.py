@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from actionplans.models import ActionItem
+from meetings.models import Meeting, Outcome
+from memberstates.models import MemberState, MoU
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def record_counts():
+    models = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"auth", "memberstates", "taskforces", "meetings", "actionplans"}
+    ]
+    return {m._meta.label: m.objects.count() for m in models}
+
+
+@pytest.fixture
+def debug(settings):
+    # pytest-django runs tests with DEBUG off; the demo accounts need it on.
+    settings.DEBUG = True
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_gives_the_same_counts(debug, capsys):
+    call_command("load_demo")
+    first = record_counts()
+    call_command("load_demo")
+    assert record_counts() == first
+    assert "nothing changed" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_load_demo_loads_the_record_of_the_seeds(debug):
+    call_command("load_demo")
+    assert MemberState.objects.count() == 9
+    assert MemberState.objects.get(iso_code="AZ").joined_on.year == 2024
+    ninth = Meeting.objects.get(kind=Meeting.Kind.SME_BODIES, number=9)
+    assert ninth.format == Meeting.Format.VIRTUAL
+    assert ninth.host_body.acronym == "SMEDAN"
+    assert ninth.full_title == "9th Meeting of the D-8 SME Governmental Bodies"
+    assert MoU.objects.get().adherence() == (6, 9)
+    assert ActionItem.objects.filter(plan__proposed_by__iso_code="AZ").exists()
+    assert ActionItem.objects.filter(plan__proposed_by__iso_code="NG").exists()
+    assert not Outcome.objects.filter(meeting=ninth, status=Outcome.Status.DRAFT).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_the_demo_logins(debug, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "focal.nigeria" in out and "password" in out
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_accounts_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refusing to create demo accounts"):
+        call_command("load_demo")
+    assert MemberState.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_load_demo_without_accounts_works_with_debug_off(settings, django_user_model):
+    settings.DEBUG = False
+    call_command("load_demo", no_accounts=True)
+    assert MemberState.objects.count() == 9
+    assert django_user_model.objects.count() == 0
+
+
+def test_embedded_sqlite_default_migrates_and_loads_the_demo(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env["VAR_DIR"] = str(tmp_path)
+    for command in (["migrate", "--noinput"], ["load_demo"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "db.sqlite3").exists()
+    assert "Demo logins" in result.stdout

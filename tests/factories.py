@@ -1,0 +1,155 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from actionplans.models import ActionItem, ActionPlan, ProgressUpdate
+from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
+from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from taskforces.models import TaskForce
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery")
+
+
+class MemberStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberState
+        django_get_or_create = ["iso_code"]
+
+    name = factory.Sequence(lambda n: f"State {n}")
+    slug = factory.Sequence(lambda n: f"state-{n}")
+    iso_code = factory.Iterator(["FR", "DE", "IT", "ES", "PT", "BE", "NL", "AT", "DK", "SE"])
+    joined_on = datetime.date(1997, 6, 15)
+
+
+class SMEBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SMEBody
+
+    state = factory.SubFactory(MemberStateFactory)
+    name = factory.Sequence(lambda n: f"SME Development Agency {n}")
+    acronym = factory.Sequence(lambda n: f"SMEA{n}")
+
+
+class FocalPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    body = factory.SubFactory(SMEBodyFactory)
+    full_name = factory.Sequence(lambda n: f"Focal Point {n}")
+    email = factory.Sequence(lambda n: f"focal{n}@example.org")
+    role = FocalPoint.Role.ALTERNATE
+
+
+class MoUFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MoU
+
+    title = factory.Sequence(lambda n: f"Memorandum of Understanding {n}")
+    short_name = factory.Sequence(lambda n: f"MoU {n}")
+    concluded_on = datetime.date(2015, 1, 27)
+
+
+class MoUAccessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MoUAccession
+
+    mou = factory.SubFactory(MoUFactory)
+    state = factory.SubFactory(MemberStateFactory)
+
+
+class TaskForceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskForce
+
+    number = factory.Sequence(lambda n: n + 100)
+    name = factory.Sequence(lambda n: f"Industry {n}")
+    slug = factory.Sequence(lambda n: f"industry-{n}")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    kind = Meeting.Kind.SME_BODIES
+    number = factory.Sequence(lambda n: n + 100)
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    format = Meeting.Format.IN_PERSON
+    city = "Istanbul"
+    start_date = datetime.date(2026, 4, 28)
+    end_date = factory.LazyAttribute(lambda m: m.start_date)
+    status = Meeting.Status.HELD
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    state = factory.SubFactory(MemberStateFactory)
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"The meeting decided on matter {n}.")
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = Document.Kind.DECLARATION
+    title = factory.Sequence(lambda n: f"Declaration {n}")
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    title = factory.Sequence(lambda n: f"Action plan {n}")
+    slug = factory.Sequence(lambda n: f"action-plan-{n}")
+    status = ActionPlan.Status.IN_IMPLEMENTATION
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    reference = factory.Sequence(lambda n: f"AI-{n:04d}")
+    title = factory.Sequence(lambda n: f"Action item {n}")
+    lead_state = factory.SubFactory(MemberStateFactory)
+    due_date = datetime.date(2026, 12, 31)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    item = factory.SubFactory(ActionItemFactory)
+    author = factory.SubFactory(UserFactory)
+    percent_complete = 50
+    status = ActionItem.Status.IN_PROGRESS
+    narrative = "Half of the work is done."
