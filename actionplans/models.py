@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Cast
+from django.urls import reverse
 
 from d8portal.clock import secretariat_today
 from meetings.models import Meeting, Outcome
@@ -23,6 +25,11 @@ def percent_between_0_and_100(field, name):
     )
 
 
+def weighted_product(percent, weight):
+    # Both columns are smallint; PostgreSQL would multiply them as smallint and overflow.
+    return Cast(percent, models.IntegerField()) * F(weight)
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=[ActionPlan.Status.COMPLETED, ActionPlan.Status.SUPERSEDED])
@@ -31,7 +38,9 @@ class ActionPlanQuerySet(models.QuerySet):
         """Annotate `weighted_percent` and `total_weight` over the plan's non-cancelled items."""
         counted = ~Q(items__status=ActionItem.Status.CANCELLED)
         return self.annotate(
-            weighted_percent=Sum(F("items__percent_complete") * F("items__weight"), filter=counted),
+            weighted_percent=Sum(
+                weighted_product("items__percent_complete", "items__weight"), filter=counted
+            ),
             total_weight=Sum("items__weight", filter=counted),
         )
 
@@ -86,13 +95,16 @@ class ActionPlan(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("actionplans:plan-detail", args=[self.slug])
+
     def progress(self):
         """Weighted percent complete of the plan's items (cancelled ones do not count)."""
         if hasattr(self, "weighted_percent"):
             weighted, total = self.weighted_percent, self.total_weight
         else:
             totals = self.items.exclude(status=ActionItem.Status.CANCELLED).aggregate(
-                weighted=Sum(F("percent_complete") * F("weight")), total=Sum("weight")
+                weighted=Sum(weighted_product("percent_complete", "weight")), total=Sum("weight")
             )
             weighted, total = totals["weighted"], totals["total"]
         if not total:
@@ -204,6 +216,9 @@ class ActionItem(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("actionplans:item-detail", args=[self.pk])
+
     @classmethod
     def default_percent(cls, status, current):
         default = cls.DEFAULT_PERCENT.get(status)
@@ -224,9 +239,13 @@ class ActionItem(models.Model):
             s.pk == state.pk for s in self.supporting_states.all()
         )
 
-    def clean(self):
-        if self.status == self.Status.COMPLETED and self.percent_complete != 100:
+    @classmethod
+    def validate_status_percent(cls, status, percent):
+        if status == cls.Status.COMPLETED and percent != 100:
             raise ValidationError({"percent_complete": "A completed item is 100% complete."})
+
+    def clean(self):
+        self.validate_status_percent(self.status, self.percent_complete)
 
 
 def evidence_upload_to(instance, filename):
@@ -249,6 +268,9 @@ class ProgressUpdate(models.Model):
     status = models.CharField(max_length=12, choices=ActionItem.Status.choices)
     narrative = models.TextField()
     evidence = models.FileField(upload_to=evidence_upload_to, blank=True)
+    evidence_name = models.CharField(
+        max_length=200, blank=True, help_text="The evidence file's name as uploaded."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -267,6 +289,9 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ProgressUpdateLocked("Progress updates cannot be deleted.")
+
+    def get_evidence_url(self):
+        return reverse("actionplans:evidence", args=[self.item_id, self.pk])
 
 
 class Reminder(models.Model):

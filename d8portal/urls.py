@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,5 +10,11 @@ admin.site.index_title = "Secretariat"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/after-login/", views.after_login, name="after-login"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("memberstates.urls")),
+    path("", include("taskforces.urls")),
+    path("", include("meetings.urls")),
+    path("", include("actionplans.urls")),
 ]

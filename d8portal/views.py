@@ -1,6 +1,7 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from actionplans.models import ActionPlan
@@ -20,6 +21,14 @@ def home(request):
         "state_count": MemberState.objects.count(),
     }
     return render(request, "home.html", context)
+
+
+@login_required
+def after_login(request):
+    """Focal points and the Secretariat land on their action items; delegates on meetings."""
+    if request.user.is_staff or MemberState.objects.of_focal_point(request.user).exists():
+        return redirect("actionplans:my-items")
+    return redirect("meetings:list")
 
 
 @never_cache

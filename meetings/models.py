@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 
 from d8portal.clock import secretariat_today
@@ -120,6 +121,9 @@ class Meeting(models.Model):
     def __str__(self):
         return self.full_title
 
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.slug])
+
     @property
     def full_title(self):
         """“9th Meeting of the D-8 SME Governmental Bodies”, or the title given."""
@@ -158,6 +162,8 @@ class Meeting(models.Model):
             Outcome.objects.filter(pk__in=[o.pk for o in drafts]).update(
                 status=Outcome.Status.FINAL
             )
+            for outcome in drafts:
+                outcome.status = Outcome.Status.FINAL
             meeting.outcomes_published_at = timezone.now()
             meeting.outcomes_published_by = by
             meeting.save(update_fields=["outcomes_published_at", "outcomes_published_by"])
@@ -223,6 +229,14 @@ class OutcomeLocked(ValidationError):
     """Raised when something tries to change or delete a final outcome."""
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Final outcomes are public; drafts only the Secretariat sees."""
+        if user.is_staff:
+            return self
+        return self.filter(status=Outcome.Status.FINAL)
+
+
 class Outcome(models.Model):
     """A numbered decision, recommendation or conclusion of a meeting."""
 
@@ -249,6 +263,8 @@ class Outcome(models.Model):
         help_text="The final outcome this one corrects.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -309,3 +325,14 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:document", args=[self.meeting.slug, self.pk])
+
+    def is_visible_to(self, user):
+        """Drafts circulate among signed-in participants; the rest is public."""
+        return self.kind != self.Kind.DRAFT or user.is_authenticated
+
+    @property
+    def file_ending(self):
+        return PurePath(self.file.name).suffix

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django_countries.fields import CountryField
 
 
@@ -27,6 +28,9 @@ class MemberState(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("memberstates:detail", args=[self.slug])
 
 
 class SMEBody(models.Model):

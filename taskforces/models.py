@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from memberstates.models import MemberState
 
@@ -27,3 +28,6 @@ class TaskForce(models.Model):
 
     def __str__(self):
         return f"Task Force on {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("taskforces:detail", args=[self.slug])

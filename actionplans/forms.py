@@ -1,0 +1,77 @@
+from django import forms
+
+from d8portal.uploads import too_large_error, validate_document
+from memberstates.models import MemberState
+
+from .models import ActionItem, ActionPlan
+
+
+class ProgressUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+    percent_complete = forms.IntegerField(
+        label="Percent complete",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="Leave empty to use the usual figure for the status.",
+    )
+    narrative = forms.CharField(
+        label="What was done", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+    )
+    evidence = forms.FileField(
+        label="Evidence file (optional)",
+        required=False,
+        help_text="PDF, Word, Excel or an image.",
+    )
+
+    def __init__(self, *args, too_large=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_narrative(self):
+        narrative = self.cleaned_data["narrative"].strip()
+        if not narrative:
+            raise forms.ValidationError("Say what was done.")
+        return narrative
+
+    def clean_evidence(self):
+        if "evidence" in self.too_large:
+            raise too_large_error()
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            validate_document(evidence)
+        return evidence
+
+    def clean(self):
+        cleaned = super().clean()
+        status, percent = cleaned.get("status"), cleaned.get("percent_complete")
+        if status and percent is not None:
+            ActionItem.validate_status_percent(status, percent)
+        return cleaned
+
+
+class MyItemsFilterForm(forms.Form):
+    """Filters of the focal point's item list; unknown or bad values are simply ignored."""
+
+    ROLE_CHOICES = [("", "Lead or supporting"), ("lead", "Lead"), ("supporting", "Supporting")]
+    SORT_CHOICES = [
+        ("due_date", "Due date, soonest first"),
+        ("-due_date", "Due date, latest first"),
+        ("percent_complete", "Least complete first"),
+        ("-updated_at", "Recently updated"),
+        ("reference", "Reference"),
+    ]
+
+    plan = forms.ModelChoiceField(ActionPlan.objects.all(), required=False, empty_label="All plans")
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *ActionItem.Status.choices], required=False
+    )
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    due_within = forms.IntegerField(
+        label="Due within (days)", min_value=0, max_value=3650, required=False
+    )
+    role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label="Our role")
+    state = forms.ModelChoiceField(
+        MemberState.objects.all(), required=False, empty_label="All states", to_field_name="slug"
+    )
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)

@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from d8portal.clock import secretariat_today
+from d8portal.uploads import limit_upload_size
+from memberstates.models import MemberState
+
+from .forms import MyItemsFilterForm, ProgressUpdateForm
+from .models import ActionItem, ActionPlan, ProgressUpdate
+from .services import progress_update_post
+
+ITEMS_PER_PAGE = 25
+
+
+def _with_responsible_states(items):
+    return items.select_related("lead_state", "plan").prefetch_related("supporting_states")
+
+
+def plan_detail(request, slug):
+    plan = get_object_or_404(
+        ActionPlan.objects.with_progress().select_related("proposed_by", "tabled_at", "adopted_at"),
+        slug=slug,
+    )
+    items = _with_responsible_states(plan.items.select_related("outcome__meeting"))
+    visible_ids = set(
+        ActionItem.objects.visible_to(request.user).filter(plan=plan).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "actionplans/plan_detail.html",
+        {"plan": plan, "items": items, "visible_ids": visible_ids, "today": secretariat_today()},
+    )
+
+
+@login_required
+def my_items(request):
+    """The items the focal point's state is lead or supporting on; all items for the Secretariat."""
+    states = list(MemberState.objects.of_focal_point(request.user))
+    if not states and not request.user.is_staff:
+        raise PermissionDenied("This page is for focal points and the Secretariat.")
+    form = MyItemsFilterForm(request.GET or None)
+    if not request.user.is_staff:
+        del form.fields["state"]
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # invalid filters are shown as errors and left out
+        filters = form.cleaned_data
+
+    items = ActionItem.objects.visible_to(request.user)
+    today = secretariat_today()
+    if filters.get("plan"):
+        items = items.filter(plan=filters["plan"])
+    if filters.get("state"):
+        items = items.for_state(filters["state"])
+    if filters.get("overdue"):
+        items = items.overdue(today)
+    if filters.get("due_within") is not None:
+        items = items.due_within(filters["due_within"], today)
+    if filters.get("role") and states:
+        lead = Q(lead_state__in=states)
+        items = items.filter(lead) if filters["role"] == "lead" else items.exclude(lead)
+
+    status_counts = dict(
+        items.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    if filters.get("status"):
+        items = items.filter(status=filters["status"])
+    items = _with_responsible_states(items).order_by(filters.get("sort") or "due_date", "pk")
+
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actionplans/my_items.html",
+        {
+            "form": form,
+            "page": page,
+            "states": states,
+            "status_counts": [
+                (label, status_counts.get(value, 0)) for value, label in ActionItem.Status.choices
+            ],
+            "query": query.urlencode(),
+            "today": today,
+        },
+    )
+
+
+def _visible_item(request, pk):
+    items = _with_responsible_states(ActionItem.objects.visible_to(request.user))
+    return get_object_or_404(items.select_related("outcome__meeting"), pk=pk)
+
+
+@csrf_exempt
+@login_required
+def item_detail(request, pk):
+    # The upload cap must be installed before anything reads the body, CSRF check included.
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.REQUEST_MAX_BYTES:
+            return HttpResponse("The upload is too large.", status=413)
+        limit_upload_size(request)
+    return _item_detail(request, pk)
+
+
+@csrf_protect
+def _item_detail(request, pk):
+    item = _visible_item(request, pk)
+    if request.method == "POST":
+        form = ProgressUpdateForm(
+            request.POST, request.FILES, too_large=getattr(request, "too_large_uploads", ())
+        )
+        if form.is_valid():
+            progress_update_post(item=item, user=request.user, **form.cleaned_data)
+            messages.success(request, "Your progress update was recorded.")
+            return redirect(item)
+    else:
+        form = ProgressUpdateForm(initial={"status": item.status})
+    updates = item.progress_updates.select_related("author__focal_point__body__state")
+    return render(
+        request,
+        "actionplans/item_detail.html",
+        {"item": item, "form": form, "updates": updates, "today": secretariat_today()},
+    )
+
+
+@login_required
+def evidence(request, pk, update_pk):
+    item = _visible_item(request, pk)
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(item=item).exclude(evidence=""), pk=update_pk
+    )
+    try:
+        handle = update.evidence.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The evidence file is missing.") from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=update.evidence_name or update.evidence.name
+    )

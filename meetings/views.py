@@ -1,0 +1,58 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from .forms import MeetingFilterForm
+from .models import Attendance, Document, Meeting, Outcome
+
+MEETINGS_PER_PAGE = 20
+
+
+def meeting_list(request):
+    form = MeetingFilterForm(request.GET or None)
+    meetings = Meeting.objects.select_related("host_state", "task_force")
+    if form.is_bound:
+        form.is_valid()  # invalid filters are shown as errors and left out
+        if kind := form.cleaned_data.get("kind"):
+            meetings = meetings.filter(kind=kind)
+        if year := form.cleaned_data.get("year"):
+            meetings = meetings.filter(start_date__year=year)
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def meeting_detail(request, slug):
+    outcomes = Outcome.objects.visible_to(request.user).select_related("corrects")
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("host_state", "host_body", "task_force").prefetch_related(
+            "agenda_items",
+            Prefetch("attendances", queryset=Attendance.objects.select_related("state")),
+            Prefetch("outcomes", queryset=outcomes.prefetch_related("action_items__lead_state")),
+            "documents",
+        ),
+        slug=slug,
+    )
+    documents = [d for d in meeting.documents.all() if d.is_visible_to(request.user)]
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {"meeting": meeting, "documents": documents},
+    )
+
+
+def document(request, slug, pk):
+    doc = get_object_or_404(Document.objects.exclude(file=""), meeting__slug=slug, pk=pk)
+    if not doc.is_visible_to(request.user):
+        raise Http404("No such document.")
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The document's file is missing.") from exc
+    return FileResponse(handle, as_attachment=True, filename=f"{doc.title}{doc.file_ending}")

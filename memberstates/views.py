@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .forms import FocalPointContactFormSet
+from .models import FocalPoint, MemberState, MoU, MoUAccession
+
+
+def state_list(request):
+    states = MemberState.objects.prefetch_related(
+        "sme_bodies", Prefetch("accessions", MoUAccession.objects.select_related("mou"))
+    )
+    return render(
+        request,
+        "memberstates/state_list.html",
+        {"states": states, "mous": MoU.objects.with_adherence(), "state_count": len(states)},
+    )
+
+
+def state_detail(request, slug):
+    state = get_object_or_404(MemberState, slug=slug)
+    focal_points = (
+        FocalPoint.objects.filter(body__state=state, is_active=True).select_related("body")
+        if request.user.is_authenticated
+        else FocalPoint.objects.none()
+    )
+    context = {
+        "state": state,
+        "bodies": state.sme_bodies.all(),
+        "accessions": state.accessions.select_related("mou"),
+        "task_forces": state.coordinated_task_forces.all(),
+        "hosted_meetings": state.hosted_meetings.select_related("task_force"),
+        "focal_points": focal_points,
+        "is_own_state": state in MemberState.objects.of_focal_point(request.user),
+    }
+    return render(request, "memberstates/state_detail.html", context)
+
+
+@login_required
+def my_state(request):
+    """A focal point keeps their own state's focal-point contact details current."""
+    state = MemberState.objects.of_focal_point(request.user).first()
+    if state is None:
+        raise PermissionDenied("This page is for the focal points of a member state.")
+    queryset = FocalPoint.objects.filter(body__state=state, is_active=True).select_related("body")
+    formset = FocalPointContactFormSet(request.POST or None, queryset=queryset)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, f"The contact details of {state} were saved.")
+        return redirect("memberstates:my-state")
+    return render(request, "memberstates/my_state.html", {"state": state, "formset": formset})
