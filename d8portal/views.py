@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 from actionplans.models import ActionPlan
 from meetings.models import Meeting
@@ -31,11 +33,31 @@ def after_login(request):
     return redirect("meetings:list")
 
 
-@never_cache
-def healthz(request):
+def _database_problem():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as exc:  # any database failure means unhealthy
-        return JsonResponse({"status": "unavailable", "database": str(exc)}, status=503)
+    except Exception as exc:  # whatever the driver raises, the database is not answering
+        return str(exc)
+    return None
+
+
+def _broker_problem():
+    if not settings.CELERY_BROKER_URL:
+        return None  # embedded mode: tasks run in-process
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    except Exception as exc:  # kombu raises transport-specific errors
+        return str(exc)
+    return None
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the broker answer, 503 naming what failed otherwise."""
+    problems = {"database": _database_problem(), "broker": _broker_problem()}
+    failed = {name: problem for name, problem in problems.items() if problem}
+    if failed:
+        return JsonResponse({"status": "unavailable", **failed}, status=503)
     return JsonResponse({"status": "ok"})
