@@ -224,6 +224,13 @@ class ActionItem(models.Model):
         default = cls.DEFAULT_PERCENT.get(status)
         return current if default is None else default
 
+    def percent_for_status(self, status):
+        """The percent to show when progress gives a status but no figure: the current one
+        while the status stays, else the new status's default."""
+        if status == self.status:
+            return self.percent_complete
+        return self.default_percent(status, self.percent_complete)
+
     def is_overdue(self, today=None):
         return self.status not in self.CLOSED_STATUSES and self.due_date < (
             today or secretariat_today()

@@ -16,7 +16,7 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     if item is None:
         raise PermissionDenied("Only focal points of a responsible state can post progress.")
     if percent_complete is None:
-        percent_complete = ActionItem.default_percent(status, item.percent_complete)
+        percent_complete = item.percent_for_status(status)
     update = ProgressUpdate(
         item=item,
         author=user,

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -103,7 +103,11 @@ def _visible_item(request, pk):
 def item_detail(request, pk):
     # The upload cap must be installed before anything reads the body, CSRF check included.
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.REQUEST_MAX_BYTES:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("Malformed Content-Length header.")
+        if length > settings.REQUEST_MAX_BYTES:
             return HttpResponse("The upload is too large.", status=413)
         limit_upload_size(request)
     return _item_detail(request, pk)

@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,7 +10,7 @@ admin.site.index_title = "Secretariat"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("accounts/after-login/", views.after_login, name="after-login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

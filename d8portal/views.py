@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
@@ -23,6 +24,11 @@ def home(request):
         "state_count": MemberState.objects.count(),
     }
     return render(request, "home.html", context)
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required

@@ -73,3 +73,9 @@ def turkiye_focal(kosgeb):
 @pytest.fixture
 def delegate(db):
     return UserFactory(username="delegate")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The default PBKDF2 costs ~0.3 s per hash; tests do not need that protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from django.conf import global_settings
 from django.db import connection
 
 from tests.factories import UserFactory
@@ -180,8 +181,10 @@ def stack(tmp_path, django_db_blocker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_production_stack_serves_pages_logins_and_health(stack):
+def test_production_stack_serves_pages_logins_and_health(stack, settings):
     portal, redis, _ = stack
+    # The portal's own hashers, not the tests' fast one: gunicorn checks this password.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     UserFactory(username="secretariat", is_staff=True)
 
     status, headers, page = portal.request("GET", "/")

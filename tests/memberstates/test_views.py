@@ -1,0 +1,323 @@
+"""Member state pages: public facts, focal-point contacts for participants, /my-state/ edits."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_countries import countries
+
+from memberstates.models import FocalPoint, MemberState, MoUAccession
+from tests.factories import (
+    FocalPointFactory,
+    MemberStateFactory,
+    MoUAccessionFactory,
+    MoUFactory,
+    SMEBodyFactory,
+)
+
+MY_STATE = "/my-state/"
+
+
+@pytest.fixture
+def amina(nigeria_focal):
+    return FocalPoint.objects.get(user=nigeria_focal)
+
+
+@pytest.fixture
+def deniz(turkiye_focal):
+    return FocalPoint.objects.get(user=turkiye_focal)
+
+
+def contact_formset(*rows, initial=None):
+    """POST data for the contact formset: one row per (focal point id or None, fields)."""
+    data = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(rows) if initial is None else initial),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    for i, (pk, fields) in enumerate(rows):
+        if pk is not None:
+            data[f"form-{i}-id"] = str(pk)
+        for name, value in fields.items():
+            data[f"form-{i}-{name}"] = value
+    return data
+
+
+def contact(focal_point, **changes):
+    fields = {
+        "full_name": focal_point.full_name,
+        "job_title": focal_point.job_title,
+        "email": focal_point.email,
+        "phone": focal_point.phone,
+    }
+    fields.update(changes)
+    return focal_point.pk, fields
+
+
+def contact_details(focal_point):
+    stored = FocalPoint.objects.get(pk=focal_point.pk)
+    return (
+        stored.full_name,
+        stored.job_title,
+        stored.email,
+        stored.phone,
+        stored.role,
+        stored.is_active,
+        stored.body_id,
+        stored.user_id,
+    )
+
+
+# /my-state/
+
+
+def test_focal_point_sees_their_own_states_focal_points_on_my_state(
+    client, nigeria_focal, amina, deniz
+):
+    client.force_login(nigeria_focal)
+
+    response = client.get(MY_STATE)
+
+    assert response.status_code == 200
+    assert [form.instance for form in response.context["formset"]] == [amina]
+    assert "Deniz Yılmaz" not in response.content.decode()
+
+
+def test_focal_point_edits_their_own_states_contact_details(client, nigeria_focal, amina):
+    client.force_login(nigeria_focal)
+
+    response = client.post(
+        MY_STATE,
+        contact_formset(contact(amina, email="amina.bello@smedan.gov.ng", phone="+234 9 000 0000")),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == MY_STATE
+    amina.refresh_from_db()
+    assert (amina.email, amina.phone) == ("amina.bello@smedan.gov.ng", "+234 9 000 0000")
+
+
+def test_focal_point_edits_an_alternate_of_their_own_state(client, nigeria_focal, smedan, amina):
+    alternate = FocalPointFactory(body=smedan, full_name="Musa Okafor")
+    client.force_login(nigeria_focal)
+
+    client.post(
+        MY_STATE,
+        contact_formset(contact(amina), contact(alternate, job_title="Deputy Director")),
+    )
+
+    alternate.refresh_from_db()
+    assert alternate.job_title == "Deputy Director"
+
+
+def test_forging_another_states_focal_point_id_changes_nothing_for_that_record(
+    client, nigeria_focal, deniz
+):
+    before = contact_details(deniz)
+    client.force_login(nigeria_focal)
+
+    client.post(MY_STATE, contact_formset(contact(deniz, email="hijacked@example.org")))
+
+    assert contact_details(deniz) == before
+
+
+def test_forging_another_states_focal_point_id_next_to_ones_own_changes_nothing_for_it(
+    client, nigeria_focal, amina, deniz
+):
+    before = contact_details(deniz)
+    client.force_login(nigeria_focal)
+
+    client.post(
+        MY_STATE,
+        contact_formset(contact(amina), contact(deniz, email="hijacked@example.org")),
+    )
+
+    assert contact_details(deniz) == before
+
+
+def test_forging_another_states_focal_point_id_creates_nothing(client, nigeria_focal, deniz):
+    count = FocalPoint.objects.count()
+    client.force_login(nigeria_focal)
+
+    client.post(MY_STATE, contact_formset(contact(deniz, email="hijacked@example.org")))
+
+    assert FocalPoint.objects.count() == count
+    assert not FocalPoint.objects.filter(email="hijacked@example.org").exists()
+
+
+def test_extra_form_in_the_post_creates_no_focal_point(client, nigeria_focal, amina):
+    count = FocalPoint.objects.count()
+    client.force_login(nigeria_focal)
+
+    client.post(
+        MY_STATE,
+        contact_formset(
+            contact(amina),
+            (None, {"full_name": "Intruder", "email": "intruder@example.org"}),
+            initial=1,
+        ),
+    )
+
+    assert FocalPoint.objects.count() == count
+
+
+def test_fields_outside_the_contact_details_cannot_be_changed(client, nigeria_focal, amina, kosgeb):
+    before = contact_details(amina)
+    client.force_login(nigeria_focal)
+
+    _, fields = contact(amina)
+    fields.update(role="alternate", is_active="", body=str(kosgeb.pk), user="")
+    client.post(MY_STATE, contact_formset((amina.pk, fields)))
+
+    assert contact_details(amina) == before
+
+
+def test_invalid_email_is_shown_and_saves_nothing(client, nigeria_focal, amina):
+    before = contact_details(amina)
+    client.force_login(nigeria_focal)
+
+    response = client.post(MY_STATE, contact_formset(contact(amina, email="not-an-address")))
+
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert contact_details(amina) == before
+
+
+def test_inactive_focal_points_are_not_offered_for_editing(client, nigeria_focal, smedan, amina):
+    FocalPointFactory(body=smedan, full_name="Former Focal", is_active=False)
+    client.force_login(nigeria_focal)
+
+    response = client.get(MY_STATE)
+
+    assert [form.instance for form in response.context["formset"]] == [amina]
+
+
+def test_delegate_gets_403_on_my_state(client, delegate):
+    client.force_login(delegate)
+
+    assert client.get(MY_STATE).status_code == 403
+
+
+def test_delegates_post_to_my_state_gets_403_and_changes_nothing(client, delegate, amina):
+    before = contact_details(amina)
+    client.force_login(delegate)
+
+    response = client.post(MY_STATE, contact_formset(contact(amina, email="x@example.org")))
+
+    assert response.status_code == 403
+    assert contact_details(amina) == before
+
+
+def test_secretariat_without_a_state_gets_403_on_my_state(client, secretariat):
+    client.force_login(secretariat)
+
+    assert client.get(MY_STATE).status_code == 403
+
+
+def test_anonymous_visitor_is_redirected_to_login_from_my_state(client, db):
+    response = client.get(MY_STATE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+# The member state's page
+
+
+def test_focal_point_email_is_hidden_from_anonymous_visitors(client, amina):
+    page = client.get("/member-states/nigeria/").content.decode()
+
+    assert amina.email not in page
+    assert "Amina Bello" not in page
+    assert "shown to signed-in participants" in page
+
+
+@pytest.mark.parametrize("persona", ["delegate", "turkiye_focal", "secretariat"])
+def test_focal_point_email_is_shown_to_signed_in_users(client, request, amina, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get("/member-states/nigeria/").content.decode()
+
+    assert f'<a href="mailto:{amina.email}">{amina.email}</a>' in page
+
+
+def test_inactive_focal_points_are_not_shown_on_the_states_page(client, delegate, smedan):
+    former = FocalPointFactory(body=smedan, email="former@smedan.example.org", is_active=False)
+    client.force_login(delegate)
+
+    page = client.get("/member-states/nigeria/").content.decode()
+
+    assert former.email not in page
+
+
+def test_states_page_links_its_own_focal_point_to_my_state(client, nigeria_focal, turkiye):
+    client.force_login(nigeria_focal)
+
+    own = client.get("/member-states/nigeria/").content.decode()
+    other = client.get("/member-states/turkiye/").content.decode()
+
+    assert f'href="{MY_STATE}"' in own.split("<main", 1)[1]
+    assert f'href="{MY_STATE}"' not in other.split("<main", 1)[1]
+
+
+def test_unknown_state_is_404(client, db):
+    assert client.get("/member-states/atlantis/").status_code == 404
+
+
+# Query counts stay the same at two sizes
+
+
+def new_states(n):
+    used = set(MemberState.objects.values_list("iso_code", flat=True))
+    codes = [code for code, _ in countries if code not in used][:n]
+    return [MemberStateFactory(iso_code=code) for code in codes]
+
+
+def add_states(n, mou):
+    for state in new_states(n):
+        SMEBodyFactory(state=state)
+        SMEBodyFactory(state=state)
+        MoUAccessionFactory(mou=mou, state=state, status=MoUAccession.Status.NOT_SIGNED)
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", [None, "nigeria_focal"])
+def test_state_list_runs_the_same_queries_for_3_and_30_states(client, request, db, persona):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    mou = MoUFactory()
+    add_states(3, mou)
+    small = queries_for(client, "/member-states/")
+
+    add_states(27, mou)
+    MoUFactory()
+    large = queries_for(client, "/member-states/")
+
+    assert small == large
+
+
+def add_alternates(n, body):
+    for _ in range(n):
+        FocalPointFactory(body=body)
+
+
+@pytest.mark.parametrize("persona", ["delegate", "nigeria_focal"])
+def test_state_page_runs_the_same_queries_for_3_and_30_focal_points(
+    client, request, smedan, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+    mou = MoUFactory()
+    MoUAccessionFactory(mou=mou, state=smedan.state)
+    add_alternates(3, smedan)
+    small = queries_for(client, "/member-states/nigeria/")
+
+    add_alternates(27, SMEBodyFactory(state=smedan.state))
+    large = queries_for(client, "/member-states/nigeria/")
+
+    assert small == large
