@@ -9,7 +9,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # Nothing of the test process's own setup (e.g. the browser tests' async switch).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY"} and not k.startswith(("DJANGO_", "PYTEST_"))
+    }
     env.update(
         DEBUG="false",
         SECRET_KEY="x7-" + "k" * 60 + "-production-like-secret",
