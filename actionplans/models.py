@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum
+from simple_history.models import HistoricalRecords
 
 from d8portal.clock import secretariat_today
 from meetings.models import Meeting, Outcome
@@ -78,6 +79,8 @@ class ActionPlan(models.Model):
     )
 
     objects = ActionPlanQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -181,6 +184,8 @@ class ActionItem(models.Model):
 
     objects = ActionItemQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=["supporting_states"])
+
     class Meta:
         ordering = ["due_date", "reference"]
         indexes = [
@@ -250,6 +255,8 @@ class ProgressUpdate(models.Model):
     narrative = models.TextField()
     evidence = models.FileField(upload_to=evidence_upload_to, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
@@ -288,6 +295,8 @@ class Reminder(models.Model):
     due_date = models.DateField(help_text="The due date the reminder was about.")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
+    "simple_history",
+    "import_export",
     "d8portal",
     "memberstates",
     "taskforces",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "d8portal.urls"
@@ -127,6 +130,12 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Admin import needs the model's change permission and export its view permission, so the
+# Secretariat group needs no permissions of its own for them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # E-mail: files under var/mail unless EMAIL_URL names an SMTP server (smtp+tls://user:pw@host:587).
 EMAIL_URL = env("EMAIL_URL", default="")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class MemberStateQuerySet(models.QuerySet):
@@ -22,6 +23,8 @@ class MemberState(models.Model):
 
     objects = MemberStateQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -37,6 +40,8 @@ class SMEBody(models.Model):
     acronym = models.CharField(max_length=30, unique=True)
     parent_ministry = models.CharField(max_length=200, blank=True)
     website = models.URLField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["state__name", "acronym"]
@@ -70,6 +75,8 @@ class FocalPoint(models.Model):
     phone = models.CharField(max_length=50, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["body__state__name", "role", "full_name"]
@@ -110,6 +117,8 @@ class MoU(models.Model):
 
     objects = MoUQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["concluded_on", "short_name"]
         verbose_name = "MoU"
@@ -136,6 +145,8 @@ class MoUAccession(models.Model):
     signed_on = models.DateField(null=True, blank=True)
     in_force_on = models.DateField("ratified / in force on", null=True, blank=True)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["mou", "state__name"]

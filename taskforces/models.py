@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from memberstates.models import MemberState
 
@@ -21,6 +22,8 @@ class TaskForce(models.Model):
     terms_of_reference = models.TextField(blank=True)
     tor_approved_on = models.DateField("terms of reference approved on", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    history = HistoricalRecords(m2m_fields=["coordinators"])
 
     class Meta:
         ordering = ["number"]
