@@ -229,6 +229,29 @@ class ActionItem(models.Model):
             s.pk == state.pk for s in self.supporting_states.all()
         )
 
+    def mark_completed(self):
+        """Close the item as done: completed, 100%."""
+        self.status = self.Status.COMPLETED
+        self.percent_complete = 100
+        self.save(update_fields=["status", "percent_complete", "updated_at"])
+
+    @classmethod
+    def create_from_outcome(cls, outcome, *, plan, reference, lead_state, due_date):
+        """Create the item that carries out a meeting outcome, titled from its text."""
+        title = outcome.text if len(outcome.text) <= 120 else f"{outcome.text[:119]}…"
+        item = cls(
+            plan=plan,
+            reference=reference,
+            title=title,
+            description=outcome.text,
+            outcome=outcome,
+            lead_state=lead_state,
+            due_date=due_date,
+        )
+        item.full_clean()
+        item.save()
+        return item
+
     def clean(self):
         if self.status == self.Status.COMPLETED and self.percent_complete != 100:
             raise ValidationError({"percent_complete": "A completed item is 100% complete."})

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Func, Q, Subquery
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -98,13 +98,18 @@ class FocalPoint(models.Model):
 
 class MoUQuerySet(models.QuerySet):
     def with_adherence(self):
-        """Annotate `adherent_count` (signed or in force) and `in_force_count`."""
+        """Annotate `adherent_count` (signed or in force), `in_force_count` and `state_count`.
+
+        Adherence reads "adherent_count of state_count member states".
+        """
         acceded = [MoUAccession.Status.SIGNED, MoUAccession.Status.IN_FORCE]
+        state_count = MemberState.objects.order_by().values(n=Func(F("pk"), function="COUNT"))
         return self.annotate(
             adherent_count=Count("accessions", filter=Q(accessions__status__in=acceded)),
             in_force_count=Count(
                 "accessions", filter=Q(accessions__status=MoUAccession.Status.IN_FORCE)
             ),
+            state_count=Subquery(state_count),
         )
 
 
