@@ -41,7 +41,8 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             name = self.model._meta.verbose_name
-            raise ValueError(f"No {name} has {self.field} “{value}”.") from None
+            key = self.model._meta.get_field(self.field).verbose_name
+            raise ValueError(f"No {name} has {key} “{value}”.") from None
 
 
 class NaturalKeysWidget(widgets.ManyToManyWidget):
@@ -54,7 +55,8 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
             known = {str(getattr(obj, self.field)) for obj in found}
             if unknown := sorted(keys - known):
                 name = self.model._meta.verbose_name_plural
-                raise ValueError(f"No {name} with {self.field} {', '.join(unknown)}.")
+                key = self.model._meta.get_field(self.field).verbose_name
+                raise ValueError(f"No {name} with {key} {', '.join(unknown)}.")
         return found
 
 
