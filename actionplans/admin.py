@@ -85,7 +85,13 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
     inlines = [ActionItemInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress().annotate(item_count=Count("items"))
+        return (
+            super()
+            .get_queryset(request)
+            .with_progress()
+            .annotate(item_count=Count("items"))
+            .order_by(*ActionPlan._meta.ordering)
+        )
 
     @admin.display(description="items", ordering="item_count")
     def item_count(self, plan):

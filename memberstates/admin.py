@@ -29,7 +29,13 @@ class MemberStateAdmin(SimpleHistoryAdmin):
     inlines = [SMEBodyInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(sme_body_count=Count("sme_bodies"))
+        # Grouped queries drop Meta.ordering; autocomplete pages need an order.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(sme_body_count=Count("sme_bodies"))
+            .order_by(*MemberState._meta.ordering)
+        )
 
     @admin.display(description="SME bodies", ordering="sme_body_count")
     def sme_body_count(self, state):
@@ -103,7 +109,7 @@ class MoUAdmin(SimpleHistoryAdmin):
     inlines = [MoUAccessionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_adherence()
+        return super().get_queryset(request).with_adherence().order_by(*MoU._meta.ordering)
 
     @admin.display(description="adherence (signed or in force)")
     def adherence(self, mou):

@@ -276,3 +276,26 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "app_label, model_name, field_name",
+    [
+        ("meetings", "attendance", "state"),
+        ("actionplans", "actionitem", "plan"),
+        ("memberstates", "mouaccession", "mou"),
+    ],
+)
+def test_autocomplete_of_annotated_lists_answers_in_order(
+    client, secretariat, app_label, model_name, field_name
+):
+    ROW_MAKERS["actionplans.actionplan"]()
+    ROW_MAKERS["memberstates.mou"]()
+    client.force_login(secretariat)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"]
