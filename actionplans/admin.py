@@ -1,38 +1,237 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from import_export import fields
+from simple_history.admin import SimpleHistoryAdmin
+
+from d8portal.clock import secretariat_today
+from d8portal.importexport import (
+    AllOrNothingImportExportAdmin,
+    NaturalKeysWidget,
+    NaturalKeyWidget,
+    StrictModelResource,
+)
+from meetings.admin import OutcomeAdmin
+from meetings.models import Outcome
+from memberstates.models import MemberState
 
 from .models import ActionItem, ActionPlan, ProgressUpdate, Reminder
+
+
+class ResponsibleStateFilter(admin.SimpleListFilter):
+    title = "responsible state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in MemberState.objects.values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not self.value().isdigit():
+            raise IncorrectLookupParameters(f"Unknown member state {self.value()!r}")
+        return queryset.for_state(int(self.value()))
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = "deadline"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("next_30_days", "Due in the next 30 days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "next_30_days":
+            return queryset.due_within(30)
+        return queryset
 
 
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
     extra = 0
-    fields = ["reference", "title", "lead_state", "due_date", "status", "percent_complete"]
+    fields = [
+        "reference",
+        "title",
+        "lead_state",
+        "supporting_states",
+        "due_date",
+        "status",
+        "percent_complete",
+        "weight",
+    ]
+    autocomplete_fields = ["lead_state", "supporting_states"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead_state")
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "proposed_by", "status"]
-    list_filter = ["status"]
-    list_select_related = ["proposed_by"]
-    search_fields = ["title"]
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "proposed_by", "status", "adopted_at", "item_count", "progress"]
+    list_filter = ["status", "proposed_by"]
+    list_select_related = ["proposed_by", "adopted_at__task_force"]
+    search_fields = ["title", "slug", "summary"]
+    autocomplete_fields = ["proposed_by", "tabled_at", "adopted_at", "superseded_by"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ActionItemInline]
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_progress()
+            .annotate(item_count=Count("items"))
+            .order_by(*ActionPlan._meta.ordering)
+        )
+
+    @admin.display(description="items", ordering="item_count")
+    def item_count(self, plan):
+        return plan.item_count
+
+    @admin.display(description="progress")
+    def progress(self, plan):
+        percent = plan.progress()
+        return "—" if percent is None else f"{percent}%"
+
+
+class ActionItemResource(StrictModelResource):
+    """Action items in CSV/XLSX keyed by reference code; plan by slug, states by ISO code."""
+
+    plan = fields.Field(
+        attribute="plan", column_name="plan", widget=NaturalKeyWidget(ActionPlan, field="slug")
+    )
+    lead_state = fields.Field(
+        attribute="lead_state",
+        column_name="lead_state",
+        widget=NaturalKeyWidget(MemberState, field="iso_code"),
+    )
+    supporting_states = fields.Field(
+        attribute="supporting_states",
+        column_name="supporting_states",
+        widget=NaturalKeysWidget(MemberState, field="iso_code", separator=","),
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "reference",
+            "plan",
+            "title",
+            "description",
+            "lead_state",
+            "supporting_states",
+            "due_date",
+            "status",
+            "percent_complete",
+            "weight",
+        ]
+        import_id_fields = ["reference"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("plan", "lead_state")
+            .prefetch_related("supporting_states")
+        )
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    """The item's progress history, newest first; it is never edited."""
+
+    model = ProgressUpdate
+    fields = ["created_at", "author", "percent_complete", "status", "narrative", "evidence"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "lead_state", "due_date", "status", "percent_complete"]
-    list_filter = ["status", "plan", "lead_state"]
-    list_select_related = ["lead_state"]
-    search_fields = ["reference", "title"]
-    filter_horizontal = ["supporting_states"]
-    raw_id_fields = ["outcome"]
+class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
+    resource_classes = [ActionItemResource]
+    list_display = [
+        "reference",
+        "title",
+        "responsible_states",
+        "due",
+        "status",
+        "percent",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = [ResponsibleStateFilter, "plan", "status", DeadlineFilter]
+    list_select_related = ["plan", "lead_state"]
+    search_fields = ["reference", "title", "description", "plan__title"]
+    autocomplete_fields = ["plan", "outcome", "lead_state", "supporting_states"]
+    date_hierarchy = "due_date"
+    inlines = [ProgressUpdateInline]
+    actions = ["mark_completed"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("supporting_states")
+
+    @admin.display(description="responsible states (lead first)")
+    def responsible_states(self, item):
+        lead, *supporting = item.responsible_states()
+        others = format_html_join("", ", {}", ((state.name,) for state in supporting))
+        return format_html("<strong>{}</strong>{}", lead.name, others)
+
+    @admin.display(description="due date", ordering="due_date")
+    def due(self, item):
+        if item.is_overdue(secretariat_today()):
+            return format_html(
+                '<span class="overdue" style="color:#ba2121;font-weight:bold">{} — overdue</span>',
+                item.due_date.isoformat(),
+            )
+        return item.due_date.isoformat()
+
+    @admin.display(description="complete", ordering="percent_complete")
+    def percent(self, item):
+        return f"{item.percent_complete}%"
+
+    @admin.action(description="Mark the selected items completed", permissions=["change"])
+    def mark_completed(self, request, queryset):
+        open_items = list(queryset.open())
+        for item in open_items:
+            item.mark_completed()
+        skipped = queryset.count() - len(open_items)
+        message = f"{len(open_items)} item(s) marked completed."
+        if skipped:
+            message += f" {skipped} already completed or cancelled item(s) left as they were."
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_display = ["item", "percent_complete", "status", "author", "created_at"]
+    list_filter = ["status", "item__lead_state", "item__plan"]
     list_select_related = ["item", "author"]
+    search_fields = ["item__reference", "item__title", "narrative", "author__username"]
+    date_hierarchy = "created_at"
+
+    # Progress updates are posted by focal points; in the admin they are only read.
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -43,7 +242,89 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["item", "recipient", "kind", "step", "due_date", "sent_at"]
-    list_filter = ["kind"]
+    list_display = ["item", "recipient", "kind", "step", "due_date", "created_at", "sent_at"]
+    list_filter = ["kind", "item__lead_state"]
     list_select_related = ["item"]
     search_fields = ["item__reference", "recipient"]
+    date_hierarchy = "created_at"
+
+    # The record of what was sent: the reminder sweep writes it, the admin only reads it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OutcomesToActionItemsForm(forms.Form):
+    plan = forms.ModelChoiceField(ActionPlan.objects.all())
+    lead_state = forms.ModelChoiceField(MemberState.objects.all())
+    due_date = forms.DateField(help_text="YYYY-MM-DD")
+    reference_prefix = forms.CharField(
+        max_length=24,
+        help_text="Each item's reference code is this prefix and the outcome number, "
+        "e.g. “SME9-” gives SME9-1, SME9-3, …",
+    )
+
+
+# Outcomes live in the meetings app, which cannot know about action plans: this app adds the
+# action that turns them into action items to the outcome admin.
+admin.site.unregister(Outcome)
+
+
+@admin.register(Outcome)
+class OutcomeWithActionItemsAdmin(OutcomeAdmin):
+    actions = ["create_action_items"]
+
+    @admin.action(description="Create action items from the selected outcomes")
+    def create_action_items(self, request, queryset):
+        if not self.has_add_item_permission(request):
+            self.message_user(request, "You may not add action items.", messages.ERROR)
+            return None
+        outcomes = list(queryset.select_related("meeting").order_by("meeting", "number"))
+        form = OutcomesToActionItemsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            data = form.cleaned_data
+            errors = []
+            with transaction.atomic():
+                items = []
+                for outcome in outcomes:
+                    reference = f"{data['reference_prefix']}{outcome.number}"
+                    try:
+                        items.append(
+                            ActionItem.create_from_outcome(
+                                outcome,
+                                plan=data["plan"],
+                                reference=reference,
+                                lead_state=data["lead_state"],
+                                due_date=data["due_date"],
+                            )
+                        )
+                    except ValidationError as error:
+                        errors += [f"{reference}: {message}" for message in error.messages]
+                if errors:
+                    transaction.set_rollback(True)
+            if errors:
+                for message in errors:
+                    form.add_error(None, message)
+            else:
+                references = ", ".join(item.reference for item in items)
+                self.message_user(
+                    request, f"{len(items)} action item(s) created: {references}.", messages.SUCCESS
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Create action items from outcomes",
+            "opts": self.opts,
+            "form": form,
+            "outcomes": outcomes,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/meetings/outcome/create_action_items.html", context)
+
+    def has_add_item_permission(self, request):
+        return request.user.has_perm("actionplans.add_actionitem")

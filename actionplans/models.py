@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from d8portal.clock import secretariat_today
 from meetings.models import Meeting, Outcome
@@ -87,6 +88,8 @@ class ActionPlan(models.Model):
     )
 
     objects = ActionPlanQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -193,6 +196,8 @@ class ActionItem(models.Model):
 
     objects = ActionItemQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=["supporting_states"])
+
     class Meta:
         ordering = ["due_date", "reference"]
         indexes = [
@@ -246,6 +251,29 @@ class ActionItem(models.Model):
             s.pk == state.pk for s in self.supporting_states.all()
         )
 
+    def mark_completed(self):
+        """Close the item as done: completed, 100%."""
+        self.status = self.Status.COMPLETED
+        self.percent_complete = 100
+        self.save(update_fields=["status", "percent_complete", "updated_at"])
+
+    @classmethod
+    def create_from_outcome(cls, outcome, *, plan, reference, lead_state, due_date):
+        """Create the item that carries out a meeting outcome, titled from its text."""
+        title = outcome.text if len(outcome.text) <= 120 else f"{outcome.text[:119]}…"
+        item = cls(
+            plan=plan,
+            reference=reference,
+            title=title,
+            description=outcome.text,
+            outcome=outcome,
+            lead_state=lead_state,
+            due_date=due_date,
+        )
+        item.full_clean()
+        item.save()
+        return item
+
     @classmethod
     def validate_status_percent(cls, status, percent):
         if status == cls.Status.COMPLETED and percent != 100:
@@ -278,6 +306,8 @@ class ProgressUpdate(models.Model):
     evidence_name = models.CharField(
         max_length=200, blank=True, help_text="The evidence file's name as uploaded."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]

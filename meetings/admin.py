@@ -1,65 +1,276 @@
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AgendaItem, Attendance, Document, Meeting, Outcome
 
 
+def correction_url(outcome):
+    """The add page of an outcome that corrects `outcome`, prefilled from it."""
+    query = urlencode(
+        {
+            "meeting": outcome.meeting_id,
+            "corrects": outcome.pk,
+            "kind": outcome.kind,
+            "text": outcome.text,
+        }
+    )
+    return f"{reverse('admin:meetings_outcome_add')}?{query}"
+
+
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    formfield_overrides = COMPACT_TEXT
     extra = 0
+    fields = ["number", "title", "description"]
 
 
 class AttendanceInline(admin.TabularInline):
     model = Attendance
+    formfield_overrides = COMPACT_TEXT
     extra = 0
+    fields = ["state", "status", "head_of_delegation", "delegates"]
+    autocomplete_fields = ["state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("state")
 
 
-class OutcomeInline(admin.StackedInline):
+class FinalOutcomeInline(admin.TabularInline):
+    """Published outcomes: locked, so shown read-only with a way to record a correction."""
+
     model = Outcome
-    extra = 0
     fk_name = "meeting"
-    raw_id_fields = ["corrects"]
+    verbose_name = "final outcome"
+    verbose_name_plural = "final outcomes (locked: record a correction to change one)"
+    fields = ["number", "kind", "text", "corrects", "correction"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=Outcome.Status.FINAL)
+            .select_related("corrects")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="")
+    def correction(self, outcome):
+        return format_html('<a href="{}">Record a correction</a>', correction_url(outcome))
+
+
+class DraftOutcomeInline(admin.StackedInline):
+    """Draft outcomes, editable until the meeting's outcomes are published."""
+
+    model = Outcome
+    fk_name = "meeting"
+    verbose_name = "draft outcome"
+    verbose_name_plural = "draft outcomes"
+    fields = ["number", "kind", "text", "corrects"]
+    autocomplete_fields = ["corrects"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=Outcome.Status.DRAFT)
+            .select_related("corrects")
+        )
 
 
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
+    fields = ["kind", "title", "file"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "start_date", "format", "host_state", "status"]
-    list_filter = ["kind", "status", "format", "host_state"]
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "start_date",
+        "end_date",
+        "place",
+        "status",
+        "outcomes_published",
+    ]
+    list_filter = ["kind", "status", "format", "host_state", "task_force"]
     list_select_related = ["host_state", "task_force"]
-    search_fields = ["title", "city"]
+    search_fields = ["title", "slug", "city", "venue"]
+    autocomplete_fields = ["task_force", "host_state", "host_body"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["kind", "number"]}
-    inlines = [AgendaItemInline, AttendanceInline, OutcomeInline, DocumentInline]
+    readonly_fields = ["outcomes_published_at", "outcomes_published_by"]
+    fieldsets = [
+        (None, {"fields": ["kind", "number", "task_force", "title", "slug"]}),
+        (
+            "Where and when",
+            {
+                "fields": [
+                    "host_state",
+                    "host_body",
+                    "format",
+                    "city",
+                    "venue",
+                    "start_date",
+                    "end_date",
+                    "status",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["summary", "outcomes_published_at", "outcomes_published_by"]}),
+    ]
+    inlines = [
+        AgendaItemInline,
+        AttendanceInline,
+        FinalOutcomeInline,
+        DraftOutcomeInline,
+        DocumentInline,
+    ]
+    actions = ["publish_outcomes"]
+
+    @admin.display(description="outcomes published", boolean=True, ordering="outcomes_published_at")
+    def outcomes_published(self, meeting):
+        return meeting.outcomes_are_published
+
+    @admin.action(
+        description="Publish the outcomes of the selected meetings (drafts become final)",
+        permissions=["change"],
+    )
+    def publish_outcomes(self, request, queryset):
+        for meeting in queryset:
+            published = meeting.publish_outcomes(by=request.user)
+            self.message_user(
+                request,
+                f"{meeting}: {len(published)} outcome(s) published.",
+                messages.SUCCESS if published else messages.INFO,
+            )
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(SimpleHistoryAdmin):
     list_display = ["meeting", "number", "title"]
+    list_display_links = ["number", "title"]
+    list_filter = ["meeting__kind"]
     list_select_related = ["meeting__task_force"]
+    search_fields = ["title", "description", "meeting__title", "meeting__slug"]
+    autocomplete_fields = ["meeting"]
+    date_hierarchy = "meeting__start_date"
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "state", "status"]
-    list_filter = ["status", "state"]
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "state", "status", "head_of_delegation", "delegate_count"]
+    list_display_links = ["state"]
+    list_filter = ["status", "state", "meeting__kind"]
     list_select_related = ["meeting__task_force", "state"]
+    search_fields = [
+        "state__name",
+        "head_of_delegation",
+        "delegates",
+        "meeting__title",
+        "meeting__slug",
+    ]
+    autocomplete_fields = ["meeting", "state"]
+    date_hierarchy = "meeting__start_date"
+
+    @admin.display(description="delegates")
+    def delegate_count(self, attendance):
+        return len(attendance.delegate_list)
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "number", "kind", "status"]
-    list_filter = ["kind", "status"]
-    list_select_related = ["meeting__task_force"]
-    search_fields = ["text"]
-    raw_id_fields = ["corrects"]
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "number", "kind", "short_text", "status", "corrects"]
+    list_display_links = ["number", "short_text"]
+    list_filter = ["status", "kind", "meeting__kind"]
+    list_select_related = ["meeting__task_force", "corrects"]
+    search_fields = ["text", "meeting__title", "meeting__slug"]
+    autocomplete_fields = ["meeting", "corrects"]
+    date_hierarchy = "meeting__start_date"
+    fields = [
+        "meeting",
+        "number",
+        "kind",
+        "text",
+        "corrects",
+        "status",
+        "corrections_and_action_items",
+    ]
+    readonly_fields = ["status", "corrections_and_action_items"]
+
+    @admin.display(description="text")
+    def short_text(self, outcome):
+        return outcome.text if len(outcome.text) <= 90 else f"{outcome.text[:90]}…"
+
+    @admin.display(description="corrections and action items")
+    def corrections_and_action_items(self, outcome):
+        if outcome.pk is None:
+            return "—"
+        links = [
+            (reverse("admin:meetings_outcome_change", args=[c.pk]), f"Correction: {c}")
+            for c in outcome.corrections.all()
+        ]
+        links += [
+            (reverse("admin:actionplans_actionitem_change", args=[item.pk]), f"Action item {item}")
+            for item in outcome.action_items.all()
+        ]
+        listed = format_html_join("", '<li><a href="{}">{}</a></li>', links)
+        correction = ""
+        if outcome.status == Outcome.Status.FINAL:
+            correction = format_html(
+                '<li><a href="{}">Record a correction</a></li>', correction_url(outcome)
+            )
+        return format_html("<ul>{}{}</ul>", listed, correction) if links or correction else "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Only a final outcome can be corrected: offer no others in the "corrects" field.
+        if request.GET.get("field_name") == "corrects":
+            queryset = queryset.filter(status=Outcome.Status.FINAL)
+        return queryset, may_have_duplicates
+
+    def has_change_permission(self, request, obj=None):
+        # The changed copy of a final outcome is a correction, never an edit.
+        if obj is not None and obj.status == Outcome.Status.FINAL:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Outcome.Status.FINAL:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Deleting in bulk would bypass the lock on final outcomes.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "meeting", "kind", "uploaded_at"]
-    list_filter = ["kind"]
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "kind", "file", "uploaded_at"]
+    list_filter = ["kind", "meeting__kind"]
     list_select_related = ["meeting__task_force"]
+    search_fields = ["title", "meeting__title", "meeting__slug"]
+    autocomplete_fields = ["meeting"]
+    date_hierarchy = "uploaded_at"

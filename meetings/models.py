@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from d8portal.clock import secretariat_today
 from memberstates.models import MemberState, SMEBody
@@ -96,6 +98,8 @@ class Meeting(models.Model):
 
     objects = MeetingQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-start_date"]
         indexes = [models.Index(fields=["kind", "start_date"]), models.Index(fields=["status"])]
@@ -159,11 +163,10 @@ class Meeting(models.Model):
         with transaction.atomic():
             meeting = Meeting.objects.select_for_update().get(pk=self.pk)
             drafts = list(meeting.outcomes.filter(status=Outcome.Status.DRAFT))
-            Outcome.objects.filter(pk__in=[o.pk for o in drafts]).update(
-                status=Outcome.Status.FINAL
-            )
             for outcome in drafts:
                 outcome.status = Outcome.Status.FINAL
+            # One UPDATE for all, and a history row for each outcome made final.
+            bulk_update_with_history(drafts, Outcome, ["status"], default_user=by)
             meeting.outcomes_published_at = timezone.now()
             meeting.outcomes_published_by = by
             meeting.save(update_fields=["outcomes_published_at", "outcomes_published_by"])
@@ -179,6 +182,8 @@ class AgendaItem(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -203,6 +208,8 @@ class Attendance(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PRESENT)
     head_of_delegation = models.CharField(max_length=200, blank=True)
     delegates = models.TextField(blank=True, help_text="One delegate per line: name, title.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "state__name"]
@@ -265,6 +272,7 @@ class Outcome(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OutcomeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -319,6 +327,8 @@ class Document(models.Model):
     title = models.CharField(max_length=300)
     file = models.FileField(upload_to=document_upload_to, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "kind", "title"]

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Func, Q, Subquery
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class MemberStateQuerySet(models.QuerySet):
@@ -23,6 +24,8 @@ class MemberState(models.Model):
 
     objects = MemberStateQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -41,6 +44,8 @@ class SMEBody(models.Model):
     acronym = models.CharField(max_length=30, unique=True)
     parent_ministry = models.CharField(max_length=200, blank=True)
     website = models.URLField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["state__name", "acronym"]
@@ -75,6 +80,8 @@ class FocalPoint(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["body__state__name", "role", "full_name"]
         constraints = [
@@ -95,13 +102,18 @@ class FocalPoint(models.Model):
 
 class MoUQuerySet(models.QuerySet):
     def with_adherence(self):
-        """Annotate `adherent_count` (signed or in force) and `in_force_count`."""
+        """Annotate `adherent_count` (signed or in force), `in_force_count` and `state_count`.
+
+        Adherence reads "adherent_count of state_count member states".
+        """
         acceded = [MoUAccession.Status.SIGNED, MoUAccession.Status.IN_FORCE]
+        state_count = MemberState.objects.order_by().values(n=Func(F("pk"), function="COUNT"))
         return self.annotate(
             adherent_count=Count("accessions", filter=Q(accessions__status__in=acceded)),
             in_force_count=Count(
                 "accessions", filter=Q(accessions__status=MoUAccession.Status.IN_FORCE)
             ),
+            state_count=Subquery(state_count),
         )
 
 
@@ -113,6 +125,8 @@ class MoU(models.Model):
     summary = models.TextField(blank=True)
 
     objects = MoUQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["concluded_on", "short_name"]
@@ -140,6 +154,8 @@ class MoUAccession(models.Model):
     signed_on = models.DateField(null=True, blank=True)
     in_force_on = models.DateField("ratified / in force on", null=True, blank=True)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["mou", "state__name"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from memberstates.models import MemberState
 
@@ -22,6 +23,8 @@ class TaskForce(models.Model):
     terms_of_reference = models.TextField(blank=True)
     tor_approved_on = models.DateField("terms of reference approved on", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    history = HistoricalRecords(m2m_fields=["coordinators"])
 
     class Meta:
         ordering = ["number"]

@@ -6,6 +6,7 @@ import os
 import pytest
 from django.conf import settings
 
+from d8portal.permissions import ensure_secretariat_group
 from memberstates.models import FocalPoint
 
 from .factories import FocalPointFactory, MemberStateFactory, SMEBodyFactory, UserFactory
@@ -50,8 +51,16 @@ def kosgeb(turkiye):
 
 
 @pytest.fixture
-def secretariat(db):
-    return UserFactory(username="secretariat", is_staff=True)
+def secretariat_group(db):
+    # Re-created here because transactional tests flush the rows the data migration made.
+    return ensure_secretariat_group()
+
+
+@pytest.fixture
+def secretariat(secretariat_group):
+    user = UserFactory(username="secretariat", is_staff=True)
+    user.groups.add(secretariat_group)
+    return user
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+"""The Secretariat group and exactly the permissions it needs.
+
+Called by the data migration that sets the group up and by tests that flush the database.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+SECRETARIAT = "Secretariat"
+PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans"]
+# Progress updates are history and reminders the record of what was sent: the Secretariat
+# reads and adds them, never rewrites or removes them.
+READ_AND_ADD_ONLY = ["progressupdate", "reminder"]
+# Staff read the accounts behind focal points and history entries; they do not manage them.
+VIEW_ONLY = [("auth", "view_user")]
+
+
+def secretariat_permissions(apps=global_apps):
+    """The permissions of the Secretariat group, as a queryset of `auth.Permission`."""
+    Permission = apps.get_model("auth", "Permission")
+    # History is shown with the permissions of the record itself, so historical models
+    # need none of their own.
+    portal = (
+        Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+        .exclude(content_type__model__startswith="historical")
+        .exclude(content_type__model__in=READ_AND_ADD_ONLY, codename__regex=r"^(change|delete)_")
+    )
+    view_only = Permission.objects.none()
+    for app_label, codename in VIEW_ONLY:
+        view_only |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return portal | view_only
+
+
+def ensure_secretariat_group(apps=global_apps):
+    """Create the Secretariat group if missing and give it exactly its permissions."""
+    # Outside a full migrate run (in a migration, after a flush) permissions may not exist yet.
+    for app_config in apps.get_app_configs():
+        had_models = getattr(app_config, "models_module", None)
+        app_config.models_module = had_models or True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = had_models
+    Group = apps.get_model("auth", "Group")
+    group, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    group.permissions.set(secretariat_permissions(apps))
+    return group

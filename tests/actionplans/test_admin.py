@@ -1,0 +1,223 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actionplans.models import ActionItem
+from d8portal.clock import secretariat_today
+from meetings.models import Outcome
+from tests.factories import (
+    ActionItemFactory,
+    ActionPlanFactory,
+    OutcomeFactory,
+    ProgressUpdateFactory,
+)
+
+CHANGELIST = "admin:actionplans_actionitem_changelist"
+HEADER = (
+    "reference,plan,title,description,lead_state,supporting_states,"
+    "due_date,status,percent_complete,weight\n"
+)
+
+
+def _import(client, csv_text):
+    return client.post(
+        reverse("admin:actionplans_actionitem_import"),
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("items.csv", csv_text.encode(), "text/csv"),
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_action_item_list_shows_the_lead_state_first_and_marks_overdue_items(
+    client, secretariat, nigeria, turkiye
+):
+    item = ActionItemFactory(
+        lead_state=turkiye, due_date=secretariat_today() - datetime.timedelta(days=1)
+    )
+    item.supporting_states.add(nigeria)
+    client.force_login(secretariat)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert "<strong>Türkiye</strong>, Nigeria" in page
+    assert "overdue</span>" in page
+
+
+@pytest.mark.django_db
+def test_overdue_filter_lists_only_open_items_past_their_due_date(client, secretariat):
+    yesterday = secretariat_today() - datetime.timedelta(days=1)
+    late = ActionItemFactory(due_date=yesterday)
+    ActionItemFactory(due_date=yesterday, status="completed", percent_complete=100)
+    ActionItemFactory(due_date=secretariat_today() + datetime.timedelta(days=5))
+    client.force_login(secretariat)
+    response = client.get(reverse(CHANGELIST), {"deadline": "overdue"})
+    assert list(response.context["cl"].result_list) == [late]
+
+
+@pytest.mark.django_db
+def test_due_soon_filter_lists_items_due_in_the_next_30_days(client, secretariat):
+    soon = ActionItemFactory(due_date=secretariat_today() + datetime.timedelta(days=30))
+    ActionItemFactory(due_date=secretariat_today() + datetime.timedelta(days=31))
+    client.force_login(secretariat)
+    response = client.get(reverse(CHANGELIST), {"deadline": "next_30_days"})
+    assert list(response.context["cl"].result_list) == [soon]
+
+
+@pytest.mark.django_db
+def test_state_filter_includes_items_the_state_supports(client, secretariat, nigeria, turkiye):
+    led = ActionItemFactory(lead_state=nigeria)
+    supported = ActionItemFactory(lead_state=turkiye)
+    supported.supporting_states.add(nigeria)
+    ActionItemFactory(lead_state=turkiye)
+    client.force_login(secretariat)
+    response = client.get(reverse(CHANGELIST), {"state": nigeria.pk})
+    assert set(response.context["cl"].result_list) == {led, supported}
+
+
+@pytest.mark.django_db
+def test_mark_completed_action_completes_open_items_at_100_percent(client, secretariat):
+    item = ActionItemFactory(status="in_progress", percent_complete=40)
+    cancelled = ActionItemFactory(status="cancelled", percent_complete=10)
+    client.force_login(secretariat)
+    client.post(
+        reverse(CHANGELIST),
+        {"action": "mark_completed", "_selected_action": [item.pk, cancelled.pk]},
+    )
+    item.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (item.status, item.percent_complete) == ("completed", 100)
+    assert cancelled.status == "cancelled"
+    assert item.history.first().history_user == secretariat
+
+
+@pytest.mark.django_db
+def test_outcomes_become_action_items_with_the_chosen_plan_lead_and_due_date(
+    client, secretariat, nigeria
+):
+    plan = ActionPlanFactory()
+    first = OutcomeFactory(number=1, status=Outcome.Status.FINAL)
+    third = OutcomeFactory(meeting=first.meeting, number=3, status=Outcome.Status.FINAL)
+    client.force_login(secretariat)
+    client.post(
+        reverse("admin:meetings_outcome_changelist"),
+        {
+            "action": "create_action_items",
+            "_selected_action": [first.pk, third.pk],
+            "apply": "1",
+            "plan": plan.pk,
+            "lead_state": nigeria.pk,
+            "due_date": "2027-04-27",
+            "reference_prefix": "SME9-",
+        },
+    )
+    items = ActionItem.objects.order_by("reference")
+    assert [(i.reference, i.outcome, i.lead_state, i.plan) for i in items] == [
+        ("SME9-1", first, nigeria, plan),
+        ("SME9-3", third, nigeria, plan),
+    ]
+
+
+@pytest.mark.django_db
+def test_outcomes_to_action_items_with_a_taken_reference_creates_none(client, secretariat, nigeria):
+    plan = ActionPlanFactory()
+    ActionItemFactory(reference="SME9-3", plan=plan)
+    first = OutcomeFactory(number=1)
+    third = OutcomeFactory(meeting=first.meeting, number=3)
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:meetings_outcome_changelist"),
+        {
+            "action": "create_action_items",
+            "_selected_action": [first.pk, third.pk],
+            "apply": "1",
+            "plan": plan.pk,
+            "lead_state": nigeria.pk,
+            "due_date": "2027-04-27",
+            "reference_prefix": "SME9-",
+        },
+    )
+    assert "SME9-3: Action item with this Reference code already exists." in (
+        response.content.decode()
+    )
+    assert ActionItem.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_with_one_bad_row_changes_nothing_and_names_the_row_and_field(
+    client, secretariat, nigeria, turkiye
+):
+    plan = ActionPlanFactory(slug="abuja-centre")
+    existing = ActionItemFactory(reference="NG-CTR-1", plan=plan, lead_state=nigeria, title="Old")
+    client.force_login(secretariat)
+    response = _import(
+        client,
+        HEADER
+        + "NG-CTR-1,abuja-centre,Renamed,,NG,TR,2026-12-31,in_progress,50,1\n"
+        + "NG-CTR-2,abuja-centre,Good row,,NG,,2026-12-31,not_started,0,1\n"
+        + "NG-CTR-3,abuja-centre,Bad row,,NG,XX,2026-12-31,in_progress,150,1\n",
+    )
+    page = response.content.decode()
+    assert "confirm_form" not in response.context
+    bad_rows = response.context["result"].invalid_rows
+    assert [(row.number, sorted(row.field_specific_errors)) for row in bad_rows] == [
+        (3, ["percent_complete", "supporting_states"])
+    ]
+    assert "No member states with ISO 3166 code XX." in page
+    assert "Ensure this value is less than or equal to 100." in page
+    existing.refresh_from_db()
+    assert existing.title == "Old"
+    assert list(ActionItem.objects.values_list("reference", flat=True)) == ["NG-CTR-1"]
+
+
+@pytest.mark.django_db
+def test_valid_import_is_previewed_then_saved_when_confirmed(client, secretariat, nigeria, turkiye):
+    ActionPlanFactory(slug="abuja-centre")
+    client.force_login(secretariat)
+    response = _import(
+        client,
+        HEADER + "NG-CTR-2,abuja-centre,Governance model,,NG,TR,2026-12-04,in_progress,40,1\n",
+    )
+    assert ActionItem.objects.count() == 0
+    confirm = response.context["confirm_form"]
+    client.post(reverse("admin:actionplans_actionitem_process_import"), confirm.initial)
+    item = ActionItem.objects.get()
+    assert (item.reference, item.lead_state, list(item.supporting_states.all())) == (
+        "NG-CTR-2",
+        nigeria,
+        [turkiye],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format, content_type", [("0", "text/csv"), ("1", "spreadsheetml")])
+def test_action_items_export_to_csv_and_xlsx(
+    client, secretariat, nigeria, file_format, content_type
+):
+    ActionItemFactory(reference="SME9-1", lead_state=nigeria)
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:actionplans_actionitem_export"),
+        {
+            "format": file_format,
+            "resource": "0",
+            "actionitemresource_reference": "on",
+            "actionitemresource_lead_state": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert content_type in response["Content-Type"]
+    if file_format == "0":
+        assert response.content.decode().splitlines()[1] == "SME9-1,NG"
+
+
+@pytest.mark.django_db
+def test_progress_update_page_is_read_only(client, secretariat):
+    update = ProgressUpdateFactory()
+    client.force_login(secretariat)
+    url = reverse("admin:actionplans_progressupdate_change", args=[update.pk])
+    page = client.get(url).content.decode()
+    assert 'name="narrative"' not in page
+    assert client.post(url, {"narrative": "Rewritten"}).status_code == 403
