@@ -1,6 +1,50 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def _render_meeting_reports(plan_id, outcome_id=None):
+    from meetings.models import Outcome
+    from meetings.reports import meeting_report_schedule
+
+    from .models import ActionPlan
+
+    meeting_ids = ActionPlan.meetings_reporting(plan_id)
+    if outcome_id:
+        meeting_ids.update(Outcome.objects.filter(pk=outcome_id).values_list("meeting", flat=True))
+    for meeting_id in sorted(meeting_ids):
+        meeting_report_schedule(meeting_id)
+
+
+def _plan_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _render_meeting_reports(instance.pk)
+
+
+def _item_changed(sender, instance, raw=False, **kwargs):
+    # Ids only: on a cascading delete the plan row may already be gone.
+    if not raw:
+        _render_meeting_reports(instance.plan_id, instance.outcome_id)
+
+
+def _item_states_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and hasattr(instance, "plan_id"):
+        _item_changed(sender, instance)
 
 
 class ActionPlansConfig(AppConfig):
     name = "actionplans"
     verbose_name = "Action plans"
+
+    def ready(self):
+        from .models import ActionItem, ActionPlan
+
+        # Meeting outcome reports list action items and annex the plans' status: a change
+        # renders the reports concerned again in the background (meetings cannot import us).
+        post_save.connect(_plan_changed, sender=ActionPlan, dispatch_uid="report-plan-save")
+        post_save.connect(_item_changed, sender=ActionItem, dispatch_uid="report-item-save")
+        post_delete.connect(_item_changed, sender=ActionItem, dispatch_uid="report-item-delete")
+        m2m_changed.connect(
+            _item_states_changed,
+            sender=ActionItem.supporting_states.through,
+            dispatch_uid="report-item-states",
+        )

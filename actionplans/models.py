@@ -101,10 +101,22 @@ class ActionPlan(models.Model):
     def get_absolute_url(self):
         return reverse("actionplans:plan-detail", args=[self.slug])
 
+    @property
+    def is_open(self):
+        return self.status not in (self.Status.COMPLETED, self.Status.SUPERSEDED)
+
+    def _prefetched_items(self):
+        return getattr(self, "_prefetched_objects_cache", {}).get("items")
+
     def progress(self):
         """Weighted percent complete of the plan's items (cancelled ones do not count)."""
+        items = self._prefetched_items()
         if hasattr(self, "weighted_percent"):
             weighted, total = self.weighted_percent, self.total_weight
+        elif items is not None:
+            counted = [i for i in items if i.status != ActionItem.Status.CANCELLED]
+            weighted = sum(i.percent_complete * i.weight for i in counted)
+            total = sum(i.weight for i in counted)
         else:
             totals = self.items.exclude(status=ActionItem.Status.CANCELLED).aggregate(
                 weighted=Sum(weighted_product("percent_complete", "weight")), total=Sum("weight")
@@ -113,6 +125,26 @@ class ActionPlan(models.Model):
         if not total:
             return None
         return round(weighted / total)
+
+    @classmethod
+    def meetings_reporting(cls, plan_id):
+        """Ids of the meetings whose outcome report shows the plan (or items of it)."""
+        ids = set(
+            Outcome.objects.filter(action_items__plan=plan_id).values_list("meeting_id", flat=True)
+        )
+        for tabled, adopted in cls.objects.filter(pk=plan_id).values_list(
+            "tabled_at", "adopted_at"
+        ):
+            ids.update((tabled, adopted))
+        ids.discard(None)
+        return ids
+
+    def overdue_items(self, today=None):
+        """The plan's overdue items, from prefetched `items` when there are some."""
+        items = self._prefetched_items()
+        if items is None:
+            return list(self.items.overdue(today))
+        return [i for i in items if i.is_overdue(today)]
 
 
 class ActionItemQuerySet(models.QuerySet):

@@ -1,3 +1,5 @@
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from memberstates.models import MemberState
 
 from .forms import MyItemsFilterForm, ProgressUpdateForm
 from .models import ActionItem, ActionPlan, ProgressUpdate
+from .reports import action_plan_report_render
 from .services import progress_update_post
 
 ITEMS_PER_PAGE = 25
@@ -147,3 +150,11 @@ def evidence(request, pk, update_pk):
     return FileResponse(
         handle, as_attachment=True, filename=update.evidence_name or update.evidence.name
     )
+
+
+def plan_report(request, slug):
+    """The plan's progress report as a PDF, showing the reader what the plan's page shows."""
+    plan = get_object_or_404(ActionPlan, slug=slug)
+    rendered = action_plan_report_render(plan=plan, user=request.user)
+    filename = f"{plan.title} - progress report {secretariat_today():%Y-%m-%d}.pdf"
+    return FileResponse(io.BytesIO(rendered.content), as_attachment=True, filename=filename)

@@ -11,6 +11,8 @@ PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans"]
 # Progress updates are history and reminders the record of what was sent: the Secretariat
 # reads and adds them, never rewrites or removes them.
 READ_AND_ADD_ONLY = ["progressupdate", "reminder"]
+# Records the portal keeps for itself (stored report files): nobody edits them by hand.
+MACHINE_KEPT = ["meetingreport"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
 VIEW_ONLY = [("auth", "view_user")]
 
@@ -23,6 +25,7 @@ def secretariat_permissions(apps=global_apps):
     portal = (
         Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
         .exclude(content_type__model__startswith="historical")
+        .exclude(content_type__model__in=MACHINE_KEPT)
         .exclude(content_type__model__in=READ_AND_ADD_ONLY, codename__regex=r"^(change|delete)_")
     )
     view_only = Permission.objects.none()

@@ -232,5 +232,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
+
+# PDF reports (meeting outcome reports, action-plan progress reports): a render that takes
+# longer than this many seconds is stopped.
+PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)

@@ -346,3 +346,27 @@ class Document(models.Model):
     @property
     def file_ending(self):
         return PurePath(self.file.name).suffix
+
+
+def report_upload_to(instance, filename):
+    # Generated names: a new file per render, so a download in flight keeps its file.
+    return f"meetings/reports/{uuid.uuid4().hex}.pdf"
+
+
+class MeetingReport(models.Model):
+    """The stored outcome report of a meeting, and the HTML it was rendered from (by hash)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="report")
+    file = models.FileField(upload_to=report_upload_to)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the HTML the PDF was rendered from."
+    )
+    is_draft = models.BooleanField()
+    page_count = models.PositiveIntegerField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-rendered_at"]
+
+    def __str__(self):
+        return f"Outcome report of {self.meeting}"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="list"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="detail"),
     path("meetings/<slug:slug>/documents/<int:pk>/", views.document, name="document"),
+    path("meetings/<slug:slug>/report.pdf", views.meeting_report, name="report"),
 ]

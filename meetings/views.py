@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .forms import MeetingFilterForm
 from .models import Attendance, Document, Meeting, Outcome
+from .reports import meeting_report_current
 
 MEETINGS_PER_PAGE = 20
 
@@ -56,3 +57,14 @@ def document(request, slug, pk):
     except FileNotFoundError as exc:
         raise Http404("The document's file is missing.") from exc
     return FileResponse(handle, as_attachment=True, filename=f"{doc.title}{doc.file_ending}")
+
+
+def meeting_report(request, slug):
+    """The outcome report as a PDF: public once published, before that the Secretariat's draft."""
+    meeting = get_object_or_404(Meeting.objects.select_related("task_force"), slug=slug)
+    if not (meeting.outcomes_are_published or request.user.is_staff):
+        raise Http404("No such report.")
+    report = meeting_report_current(meeting=meeting)
+    draft = " DRAFT" if report.is_draft else ""
+    filename = f"{meeting.full_title} ({meeting.start_date:%Y}) - outcome report{draft}.pdf"
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename)

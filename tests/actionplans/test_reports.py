@@ -1,0 +1,85 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.factories import ActionItemFactory, ActionPlanFactory, ProgressUpdateFactory
+
+
+@pytest.fixture
+def plan(nigeria, turkiye, secretariat):
+    plan = ActionPlanFactory(title="Action Plan for the D-8 SME Centre in Abuja", slug="centre")
+    nigerian = ActionItemFactory(
+        plan=plan,
+        reference="NG-CTR-1",
+        title="Refine the plan",
+        lead_state=nigeria,
+        due_date=datetime.date(2026, 5, 29),
+    )
+    turkish = ActionItemFactory(
+        plan=plan,
+        reference="TR-CTR-2",
+        title="Share KOSGEB's model",
+        lead_state=turkiye,
+        due_date=datetime.date(2027, 2, 26),
+    )
+    ProgressUpdateFactory(item=nigerian, author=secretariat, narrative="Nigeria's narrative.")
+    ProgressUpdateFactory(item=turkish, author=secretariat, narrative="Türkiye's narrative.")
+    return plan
+
+
+def report_text(client, plan):
+    response = client.get(reverse("actionplans:plan-report", args=[plan.slug]))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    return response, "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_report_lists_every_item_with_its_due_date_to_everyone(client, plan):
+    response, text = report_text(client, plan)
+
+    assert "Action Plan for the D-8 SME Centre in Abuja" in text
+    assert "NG-CTR-1" in text and "29 May 2026" in text
+    assert "TR-CTR-2" in text and "26 Feb 2027" in text
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="Action Plan for the D-8 SME Centre in Abuja - progress report'
+    )
+
+
+def test_anonymous_reader_sees_no_progress_narratives(client, plan):
+    _, text = report_text(client, plan)
+
+    assert "Nigeria's narrative." not in text
+    assert "Türkiye's narrative." not in text
+
+
+def test_focal_point_sees_narratives_of_their_states_items_only(client, plan, nigeria_focal):
+    client.force_login(nigeria_focal)
+
+    _, text = report_text(client, plan)
+
+    assert "Nigeria's narrative." in text
+    assert "Türkiye's narrative." not in text
+
+
+def test_secretariat_sees_every_items_progress_history(client, plan, secretariat):
+    client.force_login(secretariat)
+
+    _, text = report_text(client, plan)
+
+    assert "Nigeria's narrative." in text and "Türkiye's narrative." in text
+    assert "1 update in all." in text
+
+
+def test_plan_page_links_to_its_progress_report(client, plan):
+    response = client.get(plan.get_absolute_url())
+
+    assert reverse("actionplans:plan-report", args=[plan.slug]).encode() in response.content
+
+
+def test_report_of_an_unknown_plan_is_404(client, db):
+    response = client.get(reverse("actionplans:plan-report", args=["no-such-plan"]))
+
+    assert response.status_code == 404
