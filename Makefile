@@ -13,10 +13,19 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	touch $@
 
+PORT ?= 8000
+
+# Background work without Redis: Celery's file-system broker under var/, one worker with the
+# beat scheduler embedded, stopped with the web server on Ctrl-C. The first sweep runs at once.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py send_reminders
+	export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}"; \
+	$(VENV)/bin/celery -A d8portal worker --beat --pool solo --loglevel WARNING \
+		--without-mingle --without-gossip & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on PostgreSQL: DATABASE_URL when set, else the server on 127.0.0.1:5432.
 test: install

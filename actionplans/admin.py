@@ -242,13 +242,15 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
+    """The reminder log: what was sent to whom. Rows are written by the sweep only."""
+
     list_display = ["item", "recipient", "kind", "step", "due_date", "created_at", "sent_at"]
-    list_filter = ["kind", "item__lead_state"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "due_date"]
     list_select_related = ["item"]
     search_fields = ["item__reference", "recipient"]
+    search_help_text = "Search by item reference code or recipient e-mail."
     date_hierarchy = "created_at"
 
-    # The record of what was sent: the reminder sweep writes it, the admin only reads it.
     def has_add_permission(self, request):
         return False
 

@@ -48,3 +48,16 @@ class ActionPlansConfig(AppConfig):
             sender=ActionItem.supporting_states.through,
             dispatch_uid="report-item-states",
         )
+
+        # Focal points of the states made responsible for new items hear of them once.
+        from meetings.models import outcomes_published
+
+        from .tasks import send_publication_notices
+
+        def notify_focal_points(sender, *, outcomes, **kwargs):
+            if outcomes:
+                send_publication_notices.delay_on_commit([o.pk for o in outcomes])
+
+        outcomes_published.connect(
+            notify_focal_points, weak=False, dispatch_uid="actionplans.publication_notices"
+        )

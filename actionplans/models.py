@@ -55,6 +55,8 @@ class ActionPlan(models.Model):
         COMPLETED = "completed", "Completed"
         SUPERSEDED = "superseded", "Superseded"
 
+    CLOSED_STATUSES = [Status.COMPLETED, Status.SUPERSEDED]
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     proposed_by = models.ForeignKey(
@@ -150,6 +152,14 @@ class ActionPlan(models.Model):
 class ActionItemQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=ActionItem.CLOSED_STATUSES)
+
+    def followed_up(self):
+        """Open items of plans still running: the ones that get reminders.
+
+        Draft plans count (their due dates are real deadlines of the follow-up); a completed
+        or superseded plan's items are no longer followed up.
+        """
+        return self.open().exclude(plan__status__in=ActionPlan.CLOSED_STATUSES)
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or secretariat_today())
@@ -381,7 +391,15 @@ class Reminder(models.Model):
     )
     due_date = models.DateField(help_text="The due date the reminder was about.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A sender claims a row before sending; a claim older than the lease is a dead sender's.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    # The kinds each e-mail gathers: one message per recipient and e-mail.
+    DIGEST_KINDS = [Kind.BEFORE_DUE, Kind.ON_DUE, Kind.OVERDUE]
+    ESCALATION_KINDS = [Kind.ESCALATION]
+    PUBLICATION_KINDS = [Kind.PUBLICATION]
 
     class Meta:
         ordering = ["-created_at"]
@@ -391,6 +409,37 @@ class Reminder(models.Model):
                 name="one_reminder_per_item_recipient_kind_and_due_date",
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["kind", "claimed_at"],
+                condition=Q(sent_at__isnull=True),
+                name="reminder_unsent",
+            ),
+            models.Index(fields=["claim_token"], name="reminder_claim_token"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient} about {self.item.reference}"
+
+    @classmethod
+    def focal_point_step(cls, due_date, today, offsets):
+        """The latest reminder point a focal point has reached by `today`, as (kind, step).
+
+        Points are `offsets` days before the due date, the due date itself, then every full
+        week overdue. Taking the latest point reached (not only one falling exactly today)
+        means a day without a sweep delays a reminder instead of losing it.
+        """
+        days_left = (due_date - today).days
+        if days_left < 0:
+            weeks = -days_left // 7
+            return (cls.Kind.OVERDUE, weeks) if weeks else (cls.Kind.ON_DUE, 0)
+        if days_left == 0:
+            return cls.Kind.ON_DUE, 0
+        reached = [offset for offset in offsets if offset >= days_left]
+        return (cls.Kind.BEFORE_DUE, min(reached)) if reached else None
+
+    @classmethod
+    def escalation_step(cls, due_date, today):
+        """Full weeks overdue, from one week on: the Secretariat hears weekly after a week."""
+        weeks = (today - due_date).days // 7
+        return weeks if weeks >= 1 else None

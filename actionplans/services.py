@@ -1,8 +1,23 @@
+import datetime
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
-from .models import ActionItem, ProgressUpdate
+from d8portal.clock import secretariat_today
+from d8portal.mail import render_email
+from memberstates.models import FocalPoint
+
+from .models import ActionItem, ProgressUpdate, Reminder
 from .tasks import notify_progress_posted
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -36,3 +51,244 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
 
     notify_progress_posted.delay_on_commit(update.pk)
     return update
+
+
+# --- Deadline reminders -------------------------------------------------------------------
+#
+# Exactly once: a reminder is first recorded under its unique key (item, recipient, kind,
+# step, due date), then claimed by one sender with a conditional UPDATE, sent as part of one
+# e-mail per recipient, and marked sent. A second sweep finds the rows already there; a
+# concurrent sender finds them claimed; a sender that died leaves claims that expire after
+# the lease, and the next sweep sends them.
+
+
+@dataclass
+class Delivery:
+    """One e-mail: its template, recipient and the items it lists."""
+
+    email: str
+    recipient: str
+    items: list = field(default_factory=list)
+
+
+# The three e-mails and the reminder kinds each gathers.
+EMAILS = [
+    ("reminder-digest", Reminder.DIGEST_KINDS),
+    ("escalation", Reminder.ESCALATION_KINDS),
+    ("publication", Reminder.PUBLICATION_KINDS),
+]
+
+
+def _recipients_by_item(queryset):
+    """{item id: set of e-mails of the active focal points of its responsible states}.
+
+    Three queries for any number of items: the items, their supporting states, focal points.
+    """
+    items = list(queryset.values_list("pk", "due_date", "lead_state_id"))
+    states = defaultdict(set)
+    for item_id, _, lead_state_id in items:
+        states[item_id].add(lead_state_id)
+    supporting = ActionItem.supporting_states.through.objects.filter(
+        actionitem__in=queryset.values("pk")
+    )
+    for item_id, state_id in supporting.values_list("actionitem_id", "memberstate_id"):
+        states[item_id].add(state_id)
+    emails = defaultdict(set)
+    active = FocalPoint.objects.filter(is_active=True).exclude(email="")
+    for state_id, email in active.values_list("body__state_id", "email"):
+        emails[state_id].add(email.lower())
+    recipients = {
+        item_id: set().union(*(emails[state_id] for state_id in states[item_id]))
+        for item_id, _, _ in items
+    }
+    return items, recipients
+
+
+def reminders_owed(*, today):
+    """The reminder rows the sweep of `today` owes, whether or not already recorded."""
+    offsets = settings.REMINDER_OFFSETS_DAYS
+    horizon = today + datetime.timedelta(days=max(offsets, default=0))
+    candidates = ActionItem.objects.followed_up().filter(due_date__lte=horizon)
+    items, recipients = _recipients_by_item(candidates)
+    secretariat = settings.SECRETARIAT_EMAIL.lower()
+    owed = []
+    for item_id, due_date, _ in items:
+        point = Reminder.focal_point_step(due_date, today, offsets)
+        if point is not None:
+            kind, step = point
+            owed += [
+                Reminder(item_id=item_id, recipient=r, kind=kind, step=step, due_date=due_date)
+                for r in sorted(recipients[item_id])
+            ]
+        weeks = Reminder.escalation_step(due_date, today)
+        if weeks is not None:
+            owed.append(
+                Reminder(
+                    item_id=item_id,
+                    recipient=secretariat,
+                    kind=Reminder.Kind.ESCALATION,
+                    step=weeks,
+                    due_date=due_date,
+                )
+            )
+    return owed
+
+
+def _unsent(kinds):
+    """Unsent reminders of these kinds whose item is still followed up, at the same due date."""
+    return Reminder.objects.filter(
+        Q(kind=Reminder.Kind.PUBLICATION) | Q(due_date=F("item__due_date")),
+        kind__in=kinds,
+        sent_at__isnull=True,
+        item__in=ActionItem.objects.followed_up(),
+    )
+
+
+def _claim(kinds, *, now):
+    """Claim every claimable unsent reminder of these kinds for one sender; return its token.
+
+    The conditions on the reminder itself stay in the UPDATE's own WHERE clause (the item
+    conditions go in a subquery), so that PostgreSQL re-checks them against a row another
+    sender has just claimed, and two senders never both claim it.
+    """
+    token = uuid.uuid4()
+    stale = now - datetime.timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
+    claimed = (
+        Reminder.objects.filter(pk__in=_unsent(kinds).values("pk"), sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now, claim_token=token)
+    )
+    return token if claimed else None
+
+
+def _focal_points_by_email():
+    focal_points = defaultdict(list)
+    active = FocalPoint.objects.filter(is_active=True).select_related("body__state")
+    for focal_point in active:
+        focal_points[focal_point.email.lower()].append(focal_point)
+    return focal_points
+
+
+def _entries(items, today):
+    """Items in due-date order, each with how far it is from its due date."""
+    return [
+        {
+            "item": item,
+            "days_left": (item.due_date - today).days,
+            "days_overdue": (today - item.due_date).days,
+        }
+        for item in sorted(items, key=lambda i: (i.due_date, i.reference))
+    ]
+
+
+def _deliveries(rows):
+    """Group reminder rows into one delivery per (e-mail, recipient), one entry per item."""
+    template_of = {kind: name for name, kinds in EMAILS for kind in kinds}
+    items = defaultdict(dict)
+    for row in rows:
+        items[(template_of[row.kind], row.recipient)].setdefault(row.item.pk, row.item)
+    deliveries = [
+        Delivery(email, recipient, sorted(found.values(), key=lambda i: (i.due_date, i.reference)))
+        for (email, recipient), found in items.items()
+    ]
+    order = [name for name, _ in EMAILS]
+    return sorted(deliveries, key=lambda d: (order.index(d.email), d.recipient))
+
+
+def _message(delivery, *, today, focal_points):
+    context = {
+        "entries": _entries(delivery.items, today),
+        "recipient": delivery.recipient,
+        "focal_points": focal_points.get(delivery.recipient, []),
+        "today": today,
+    }
+    if delivery.email == "publication":
+        meetings = {i.outcome.meeting for i in delivery.items if i.outcome_id}
+        context["meetings"] = sorted(meetings, key=lambda m: m.start_date)
+    return render_email(delivery.email, context, to=[delivery.recipient])
+
+
+def _rows_with_items():
+    return Reminder.objects.select_related(
+        "item__plan", "item__lead_state", "item__outcome__meeting"
+    ).prefetch_related("item__supporting_states")
+
+
+def reminders_send(*, kinds, today):
+    """Send the unsent reminders of these kinds: one e-mail per recipient, each row once.
+
+    Returns the deliveries sent. A failed e-mail releases its claim for the next sweep.
+    """
+    token = _claim(kinds, now=timezone.now())
+    if token is None:
+        return []
+    deliveries = _deliveries(_rows_with_items().filter(claim_token=token))
+    focal_points = _focal_points_by_email()
+    sent = []
+    for delivery in deliveries:
+        mine = Reminder.objects.filter(claim_token=token, recipient=delivery.recipient)
+        try:
+            _message(delivery, today=today, focal_points=focal_points).send()
+        except Exception:
+            logger.exception("reminder e-mail to %s failed; it goes again", delivery.recipient)
+            mine.update(claimed_at=None, claim_token=None)
+            continue
+        mine.update(sent_at=timezone.now())
+        sent.append(delivery)
+    return sent
+
+
+def reminders_planned(*, today):
+    """What the sweep of `today` would send, without writing or sending anything."""
+    owed = reminders_owed(today=today)
+    keys = ("item_id", "recipient", "kind", "step", "due_date")
+    recorded = set(
+        Reminder.objects.filter(
+            item__in=ActionItem.objects.followed_up(), due_date=F("item__due_date")
+        ).values_list(*keys)
+    )
+    new = [r for r in owed if tuple(getattr(r, k) for k in keys) not in recorded]
+    items = ActionItem.objects.select_related("plan", "lead_state", "outcome__meeting").in_bulk(
+        {r.item_id for r in new}
+    )
+    for reminder in new:
+        reminder.item = items[reminder.item_id]
+    stale = timezone.now() - datetime.timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
+    waiting = _rows_with_items().filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        pk__in=_unsent([kind for _, kinds in EMAILS for kind in kinds]).values("pk"),
+    )
+    return _deliveries([*new, *waiting])
+
+
+def reminder_sweep(*, today):
+    """The daily sweep: record the reminders owed on `today`, then send every unsent one.
+
+    Focal points get one digest each; the Secretariat one escalation summary. Publication
+    notices a dead sender left unsent go out too. Returns the deliveries sent.
+    """
+    Reminder.objects.bulk_create(reminders_owed(today=today), ignore_conflicts=True)
+    return [
+        delivery for _, kinds in EMAILS for delivery in reminders_send(kinds=kinds, today=today)
+    ]
+
+
+def publication_notice_send(*, outcome_ids):
+    """Tell the focal points of the states responsible for items arising from these (newly
+    final) outcomes, once, with the items, their due dates and links."""
+    arising = ActionItem.objects.followed_up().filter(outcome_id__in=outcome_ids)
+    items, recipients = _recipients_by_item(arising)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                item_id=item_id,
+                recipient=recipient,
+                kind=Reminder.Kind.PUBLICATION,
+                due_date=due_date,
+            )
+            for item_id, due_date, _ in items
+            for recipient in sorted(recipients[item_id])
+        ],
+        ignore_conflicts=True,
+    )
+    return reminders_send(kinds=Reminder.PUBLICATION_KINDS, today=secretariat_today())

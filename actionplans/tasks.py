@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from d8portal.clock import secretariat_today
 from d8portal.mail import render_email
 
 from .models import ProgressUpdate
@@ -21,3 +22,19 @@ def notify_progress_posted(update_id):
         {"update": update, "item": update.item},
         to=[settings.SECRETARIAT_EMAIL],
     ).send()
+
+
+@shared_task
+def send_reminders():
+    """The daily sweep, run by beat: today is the Secretariat's today when the task runs."""
+    from . import services  # services enqueue this module's tasks: import at call time
+
+    services.reminder_sweep(today=secretariat_today())
+
+
+@shared_task
+def send_publication_notices(outcome_ids):
+    """Tell focal points about the action items arising from newly published outcomes."""
+    from . import services
+
+    services.publication_notice_send(outcome_ids=outcome_ids)

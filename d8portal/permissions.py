@@ -15,6 +15,15 @@ READ_AND_ADD_ONLY = ["progressupdate", "reminder"]
 MACHINE_KEPT = ["meetingreport"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
 VIEW_ONLY = [("auth", "view_user")]
+# The daily reminder sweep's schedule: the Secretariat sees and changes it (its hour, its
+# crontab); it does not create other periodic work.
+SCHEDULE = [
+    ("django_celery_beat", "view_periodictask"),
+    ("django_celery_beat", "change_periodictask"),
+    ("django_celery_beat", "view_crontabschedule"),
+    ("django_celery_beat", "change_crontabschedule"),
+    ("django_celery_beat", "add_crontabschedule"),
+]
 
 
 def secretariat_permissions(apps=global_apps):
@@ -29,7 +38,7 @@ def secretariat_permissions(apps=global_apps):
         .exclude(content_type__model__in=READ_AND_ADD_ONLY, codename__regex=r"^(change|delete)_")
     )
     view_only = Permission.objects.none()
-    for app_label, codename in VIEW_ONLY:
+    for app_label, codename in VIEW_ONLY + SCHEDULE:
         view_only |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     return portal | view_only
 

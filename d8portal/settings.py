@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
+    "django_celery_beat",
     "d8portal",
     "memberstates",
     "taskforces",
@@ -164,7 +165,7 @@ EMAIL_URL = env("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="D-8 SME Portal <portal@d8sme.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -187,6 +188,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# Deadline reminders and the embedded broker.
+# `make run` sets CELERY_BROKER_URL=filesystem:// : Celery's file-system transport under var/,
+# so the embedded portal runs a real worker and beat without Redis.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _celery_queue = VAR_DIR / "celery" / "queue"
+    _celery_queue.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_queue),
+        "data_folder_out": str(_celery_queue),
+        "store_processed": False,
+        # Broadcast (remote control) messages too; kombu's default is ./control.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+    }
+# The beat schedule is kept in the database, so the Secretariat sees and changes it in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Reminders to focal points this many days before a due date, then on it, then weekly overdue.
+REMINDER_OFFSETS_DAYS = env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[14, 7, 1])
+# The hour (Secretariat's time zone) at which the daily sweep's schedule is first created.
+REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
+# A sender that has not finished within this lease is presumed dead; its reminders go again.
+REMINDER_CLAIM_LEASE_MINUTES = env.int("REMINDER_CLAIM_LEASE_MINUTES", default=15)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="d8-demo-2026")
 

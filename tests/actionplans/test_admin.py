@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionplans.models import ActionItem
+from actionplans.models import ActionItem, Reminder
 from d8portal.clock import secretariat_today
 from meetings.models import Outcome
 from tests.factories import (
@@ -221,3 +221,37 @@ def test_progress_update_page_is_read_only(client, secretariat):
     page = client.get(url).content.decode()
     assert 'name="narrative"' not in page
     assert client.post(url, {"narrative": "Rewritten"}).status_code == 403
+
+
+@pytest.fixture
+def reminders(nigeria):
+    due = datetime.date(2026, 12, 31)
+    for reference, recipient in [("NG-CTR-1", "amina@example.org"), ("SME9-3", "deniz@ex.org")]:
+        Reminder.objects.create(
+            item=ActionItemFactory(reference=reference, lead_state=nigeria, due_date=due),
+            recipient=recipient,
+            kind=Reminder.Kind.ON_DUE,
+            due_date=due,
+        )
+
+
+@pytest.mark.parametrize("query", ["NG-CTR", "amina@"])
+def test_secretariat_finds_reminders_by_item_reference_or_recipient(
+    client, secretariat, reminders, query
+):
+    client.force_login(secretariat)
+    response = client.get("/admin/actionplans/reminder/", {"q": query})
+    assert response.status_code == 200
+    assert [r.recipient for r in response.context["cl"].result_list] == ["amina@example.org"]
+
+
+def test_reminder_log_cannot_be_written_by_hand(client, secretariat, reminders):
+    client.force_login(secretariat)
+    reminder = Reminder.objects.first()
+    assert client.get("/admin/actionplans/reminder/add/").status_code == 403
+    response = client.post(
+        f"/admin/actionplans/reminder/{reminder.pk}/change/", {"recipient": "x@example.org"}
+    )
+    assert response.status_code == 403
+    reminder.refresh_from_db()
+    assert reminder.recipient != "x@example.org"

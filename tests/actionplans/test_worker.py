@@ -1,0 +1,146 @@
+"""A real Celery worker on Redis (not eager mode) runs the sweep: each reminder goes once,
+even when the same task is delivered twice to two worker processes at once (sending is
+slowed down so that the two deliveries overlap)."""
+
+import datetime
+import email
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+from django.conf import settings
+from django.db import connection
+
+from actionplans.models import Reminder
+from d8portal.clock import secretariat_today
+from tests.factories import ActionItemFactory
+
+BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/6")
+WAIT_SECONDS = 60
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def worker_environment(tmp_path):
+    database = connection.settings_dict
+    url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database)
+    if database.get("PASSWORD"):
+        url = url.replace("@", f":{database['PASSWORD']}@", 1)
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "VAR_DIR": str(tmp_path),  # the worker's mail files go to tmp_path/mail
+        "EMAIL_BACKEND": "tests.slow_mail.SlowFileBackend",
+        "SECRETARIAT_EMAIL": settings.SECRETARIAT_EMAIL,
+        "SITE_URL": settings.SITE_URL,
+    }
+
+
+def wait_for(condition, what):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"gave up after {WAIT_SECONDS}s waiting for {what}")
+
+
+def messages_in(folder):
+    """(recipient, subject) of every message the file-based backend wrote."""
+    found = []
+    for path in sorted(folder.glob("*.log")) if folder.exists() else []:
+        for chunk in path.read_bytes().split(b"-" * 79):
+            if chunk.strip():
+                message = email.message_from_bytes(chunk.strip(), policy=default_policy)
+                found.append((message["To"], message["Subject"]))
+    return found
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(BROKER_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail(f"this test needs Redis at {BROKER_URL} (set CELERY_TEST_BROKER_URL)")
+    client.flushdb()  # leftover messages of an earlier run must not be delivered now
+    # Not the current app: the portal's shared tasks must stay bound to the portal's app.
+    yield Celery("test-client", broker=BROKER_URL, set_as_current=False)
+    client.flushdb()
+
+
+@pytest.fixture
+def worker(tmp_path, broker):
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "d8portal", "worker"]
+            + ["--concurrency", "2", "--loglevel", "INFO", "--without-mingle", "--without-gossip"],
+            cwd=BASE_DIR,
+            env=worker_environment(tmp_path),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(lambda: "ready." in log.read_text(), "the worker to start")
+        yield log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_each_reminder_once_when_the_sweep_is_delivered_twice(
+    nigeria, turkiye, nigeria_focal, turkiye_focal, broker, worker, tmp_path
+):
+    today = secretariat_today()  # the task reads the clock itself, as under beat
+    ActionItemFactory(reference="NG-7", lead_state=nigeria, due_date=today + datetime.timedelta(7))
+    shared = ActionItemFactory(reference="TR-0", lead_state=turkiye, due_date=today)
+    shared.supporting_states.add(nigeria)
+    ActionItemFactory(
+        reference="TR-LATE", lead_state=turkiye, due_date=today - datetime.timedelta(14)
+    )
+
+    task_id = str(uuid.uuid4())
+    for _ in range(2):  # the same task, delivered twice
+        broker.send_task("actionplans.tasks.send_reminders", task_id=task_id)
+    succeeded = f"Task actionplans.tasks.send_reminders[{task_id}] succeeded"
+    wait_for(lambda: worker.read_text().count(succeeded) == 2, "both deliveries to finish")
+    received = worker.read_text().count(
+        f"Task actionplans.tasks.send_reminders[{task_id}] received"
+    )
+    assert received == 2
+
+    sent = messages_in(tmp_path / "mail")
+    nigerian = nigeria_focal.focal_point.email
+    turkish = turkiye_focal.focal_point.email
+    assert sorted(to for to, _ in sent) == sorted([nigerian, turkish, settings.SECRETARIAT_EMAIL])
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+    assert Reminder.objects.count() == 5  # NG-7 and TR-0 to Nigeria, TR-0 and TR-LATE to
+    # Türkiye, TR-LATE escalated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_sweep_run_again_later_sends_nothing_new(
+    nigeria, nigeria_focal, broker, worker, tmp_path
+):
+    ActionItemFactory(lead_state=nigeria, due_date=secretariat_today() + datetime.timedelta(1))
+    for _ in range(2):
+        task_id = str(uuid.uuid4())
+        broker.send_task("actionplans.tasks.send_reminders", task_id=task_id)
+        done = f"Task actionplans.tasks.send_reminders[{task_id}] succeeded"
+        wait_for(lambda done=done: done in worker.read_text(), "the sweep to finish")
+    assert len(messages_in(tmp_path / "mail")) == 1
