@@ -22,6 +22,7 @@ from meetings.models import Outcome
 from memberstates.models import MemberState
 
 from .models import ActionItem, ActionPlan, ProgressUpdate, Reminder
+from .services import reminders_request
 
 
 class ResponsibleStateFilter(admin.SimpleListFilter):
@@ -185,7 +186,7 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["plan", "outcome", "lead_state", "supporting_states"]
     date_hierarchy = "due_date"
     inlines = [ProgressUpdateInline]
-    actions = ["mark_completed"]
+    actions = ["mark_completed", "send_reminders_now"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("supporting_states")
@@ -219,6 +220,32 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
         if skipped:
             message += f" {skipped} already completed or cancelled item(s) left as they were."
         self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(
+        description="Send reminders now to the focal points of the selected items",
+        permissions=["change"],
+    )
+    def send_reminders_now(self, request, queryset):
+        requested = reminders_request(items=queryset)
+        self.message_user(
+            request,
+            f"Reminders are on their way to {requested.recipients} focal point address(es).",
+            messages.SUCCESS if requested.recipients else messages.INFO,
+        )
+        if requested.unreachable:
+            self.message_user(
+                request,
+                "No active focal point with an e-mail address for: "
+                + ", ".join(requested.unreachable),
+                messages.WARNING,
+            )
+        if requested.closed:
+            self.message_user(
+                request,
+                f"{requested.closed} completed or cancelled item(s), or item(s) of a closed "
+                "plan, get no reminders.",
+                messages.INFO,
+            )
 
 
 @admin.register(ProgressUpdate)
