@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from import_export import fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from d8portal.admin_site import ReadOnlyAdminMixin
 from d8portal.clock import secretariat_today
 from d8portal.importexport import (
     AllOrNothingImportExportAdmin,
@@ -249,27 +250,17 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["item", "percent_complete", "status", "author", "created_at"]
     list_filter = ["status", "item__lead_state", "item__plan"]
     list_select_related = ["item", "author"]
     search_fields = ["item__reference", "item__title", "narrative", "author__username"]
     date_hierarchy = "created_at"
 
-    # Progress updates are posted by focal points; in the admin they are only read.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """The reminder log: what was sent to whom. Rows are written by the sweep only."""
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The reminder log: what was sent to whom. Only the sweep and the reminder action write it."""
 
     list_display = ["item", "recipient", "kind", "step", "due_date", "created_at", "sent_at"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "due_date"]
@@ -277,15 +268,6 @@ class ReminderAdmin(admin.ModelAdmin):
     search_fields = ["item__reference", "recipient"]
     search_help_text = "Search by item reference code or recipient e-mail."
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OutcomesToActionItemsForm(forms.Form):
