@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -419,6 +419,7 @@ class ConsultationCommentInline(admin.TabularInline):
     verbose_name_plural = "comments and the Secretariat's responses"
     fields = ["state", "reference", "text", "response", "response_reason", "responded"]
     readonly_fields = ["state", "reference", "text", "responded"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     extra = 0
     can_delete = False
 
@@ -488,6 +489,26 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         if obj is None or obj.status == Consultation.Status.DRAFT:
             return self.RECORDED
         return self.FIXED_ONCE_CIRCULATED + self.RECORDED
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f not in self.RECORDED] if obj is None else fields
+
+    def get_inline_instances(self, request, obj=None):
+        # A new draft has no extensions, answers or comments yet.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # Once circulated, the states' answers are part of the record: only drafts go.
+        if obj is not None and obj.status != Consultation.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Deleting in bulk would not ask, draft by draft, whether it was circulated.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def get_changeform_initial_data(self, request):
         # Consult every member state unless the Secretariat chooses a set.

@@ -291,7 +291,7 @@ def consultation_detail(request, pk):
             "my_states": [(state, state.pk in answered) for state in my_states],
             "extensions": consultation.extensions.select_related("extended_by"),
             "consulted": consultation.states.all(),
-            "takes_answers": consultation.takes_answers(today) if consultation.deadline else False,
+            "takes_answers": consultation.takes_answers(today),
             "may_download": consultation.is_closed or request.user.is_staff,
             "today": today,
         },

@@ -366,3 +366,17 @@ def test_secretariat_group_reads_answers_and_responds_to_comments_only(secretari
     assert "view_consultationnotice" in codenames
     assert not {"add_consultationnotice", "change_consultationnotice"} & codenames
     assert Permission.objects.filter(codename="view_historicalconsultationanswer").exists()
+
+
+def test_a_draft_can_be_deleted_but_a_circulated_consultation_cannot(admin_client, plan, nigeria):
+    draft = ConsultationFactory(plan=plan, states=[nigeria])
+    consultation = OpenConsultationFactory(plan=plan, deadline=DEADLINE, states=[nigeria])
+    delete = "admin:actionplans_consultation_delete"
+    assert (
+        admin_client.post(reverse(delete, args=[consultation.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert admin_client.post(reverse(delete, args=[draft.pk]), {"post": "yes"}).status_code == 302
+    assert list(Consultation.objects.all()) == [consultation]
+    actions = admin_client.get(CHANGELIST).context["action_form"].fields["action"].choices
+    assert "delete_selected" not in [name for name, _ in actions]
