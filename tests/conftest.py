@@ -115,4 +115,8 @@ def secretariat_clock(monkeypatch):
     for module in list(sys.modules.values()):
         if getattr(module, "__dict__", {}).get("secretariat_today") is real:
             monkeypatch.setattr(module, "secretariat_today", controlled)
-    return controlled
+    yield controlled
+    # Modules first imported during the test took the controlled clock: give them the real one.
+    for module in list(sys.modules.values()):
+        if getattr(module, "__dict__", {}).get("secretariat_today") is controlled:
+            module.secretariat_today = real

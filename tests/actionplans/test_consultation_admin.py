@@ -380,3 +380,30 @@ def test_a_draft_can_be_deleted_but_a_circulated_consultation_cannot(admin_clien
     assert list(Consultation.objects.all()) == [consultation]
     actions = admin_client.get(CHANGELIST).context["action_form"].fields["action"].choices
     assert "delete_selected" not in [name for name, _ in actions]
+
+
+def test_the_dashboard_lists_open_consultations_with_their_answers(admin_client, answered):
+    consultation, _, _ = answered
+    response = admin_client.get(reverse("admin:index"))
+    assert response.context["dashboard"]["open_consultations"] == [consultation]
+    assert "1 of 2 states answered" in response.content.decode()
+
+
+def test_the_dashboard_runs_the_same_queries_for_3_and_30_open_consultations(
+    admin_client, plan, nigeria, turkiye
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_with(n):
+        for _ in range(n):
+            consultation = OpenConsultationFactory(
+                plan=plan, deadline=DEADLINE, states=[nigeria, turkiye]
+            )
+            ConsultationAnswerFactory(consultation=consultation, state=nigeria)
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(reverse("admin:index")).status_code == 200
+        return len(queries)
+
+    admin_client.get(reverse("admin:index"))
+    assert queries_with(3) == queries_with(27)
