@@ -1,6 +1,4 @@
 import datetime
-import logging
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,9 +13,8 @@ from d8portal.mail import render_email
 from memberstates.models import FocalPoint
 
 from .models import ActionItem, ProgressUpdate, Reminder
+from .sending import claim, claimable, send_each
 from .tasks import notify_progress_posted, send_requested_reminders
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -55,11 +52,9 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
 
 # --- Deadline reminders -------------------------------------------------------------------
 #
-# Exactly once: a reminder is first recorded under its unique key (item, recipient, kind,
-# step, due date), then claimed by one sender with a conditional UPDATE, sent as part of one
-# e-mail per recipient, and marked sent. A second sweep finds the rows already there; a
-# concurrent sender finds them claimed; a sender that died leaves claims that expire after
-# the lease, and the next sweep sends them.
+# Exactly once (see sending.py): a reminder is first recorded under its unique key (item,
+# recipient, kind, step, due date), then claimed by one sender, sent as part of one e-mail
+# per recipient, and marked sent.
 
 
 @dataclass
@@ -145,20 +140,8 @@ def _unsent(kinds):
 
 
 def _claim(kinds, *, now):
-    """Claim every claimable unsent reminder of these kinds for one sender; return its token.
-
-    The conditions on the reminder itself stay in the UPDATE's own WHERE clause (the item
-    conditions go in a subquery), so that PostgreSQL re-checks them against a row another
-    sender has just claimed, and two senders never both claim it.
-    """
-    token = uuid.uuid4()
-    stale = now - datetime.timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
-    claimed = (
-        Reminder.objects.filter(pk__in=_unsent(kinds).values("pk"), sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now, claim_token=token)
-    )
-    return token if claimed else None
+    """Claim every claimable unsent reminder of these kinds for one sender; return its token."""
+    return claim(_unsent(kinds), now=now)
 
 
 def _focal_points_by_email():
@@ -224,18 +207,11 @@ def reminders_send(*, kinds, today):
         return []
     deliveries = _deliveries(_rows_with_items().filter(claim_token=token))
     focal_points = _focal_points_by_email()
-    sent = []
-    for delivery in deliveries:
-        mine = Reminder.objects.filter(claim_token=token, recipient=delivery.recipient)
-        try:
-            _message(delivery, today=today, focal_points=focal_points).send()
-        except Exception:
-            logger.exception("reminder e-mail to %s failed; it goes again", delivery.recipient)
-            mine.update(claimed_at=None, claim_token=None)
-            continue
-        mine.update(sent_at=timezone.now())
-        sent.append(delivery)
-    return sent
+    return send_each(
+        deliveries,
+        rows=lambda d: Reminder.objects.filter(claim_token=token, recipient=d.recipient),
+        message=lambda d: _message(d, today=today, focal_points=focal_points),
+    )
 
 
 def reminders_planned(*, today):
@@ -253,9 +229,8 @@ def reminders_planned(*, today):
     )
     for reminder in new:
         reminder.item = items[reminder.item_id]
-    stale = timezone.now() - datetime.timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
     waiting = _rows_with_items().filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        claimable(timezone.now()),
         pk__in=_unsent([kind for _, kinds in EMAILS for kind in kinds]).values("pk"),
     )
     return _deliveries([*new, *waiting])

@@ -26,10 +26,16 @@ def notify_progress_posted(update_id):
 
 @shared_task
 def send_reminders():
-    """The daily sweep, run by beat: today is the Secretariat's today when the task runs."""
-    from . import services  # services enqueue this module's tasks: import at call time
+    """The daily sweep, run by beat: today is the Secretariat's today when the task runs.
 
-    services.reminder_sweep(today=secretariat_today())
+    Deadline reminders about action items, then the consultations: those past their deadline
+    are closed, and focal points of states that have not answered are reminded.
+    """
+    from . import consultations, services  # they enqueue this module's tasks: import late
+
+    today = secretariat_today()
+    services.reminder_sweep(today=today)
+    consultations.consultation_sweep(today=today)
 
 
 @shared_task
@@ -46,3 +52,11 @@ def send_publication_notices(outcome_ids):
     from . import services
 
     services.publication_notice_send(outcome_ids=outcome_ids)
+
+
+@shared_task
+def send_consultation_notices():
+    """Send the consultation e-mails owed (circulation, extension, result), each once."""
+    from . import consultations
+
+    consultations.consultation_notices_send(today=secretariat_today())

@@ -1,6 +1,6 @@
 """The Secretariat's dashboard on the admin index: what needs attention today."""
 
-from actionplans.models import ActionItem, ProgressUpdate
+from actionplans.models import ActionItem, Consultation, ProgressUpdate
 from d8portal.clock import secretariat_today
 from meetings.models import Meeting
 from memberstates.models import MoU
@@ -9,6 +9,7 @@ from memberstates.models import MoU
 DASHBOARD_PERMISSIONS = [
     "actionplans.view_actionitem",
     "actionplans.view_progressupdate",
+    "actionplans.view_consultation",
     "meetings.view_meeting",
     "memberstates.view_mou",
 ]
@@ -17,8 +18,8 @@ UPCOMING_MEETINGS = 10
 
 
 def secretariat_dashboard(today=None):
-    """Overdue items by responsible state, items due soon, meetings ahead, MoU adherence,
-    and the latest progress updates."""
+    """Overdue items by responsible state, items due soon, meetings ahead, open consultations,
+    MoU adherence, and the latest progress updates."""
     today = today or secretariat_today()
     items = ActionItem.objects.select_related("lead_state", "plan").prefetch_related(
         "supporting_states"
@@ -38,6 +39,7 @@ def secretariat_dashboard(today=None):
                 :UPCOMING_MEETINGS
             ]
         ),
+        "open_consultations": list(Consultation.objects.open().with_counts().order_by("deadline")),
         "mous": list(MoU.objects.with_adherence()),
         "latest_updates": list(
             ProgressUpdate.objects.select_related("item", "author")[:LATEST_UPDATES]

@@ -14,8 +14,15 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans.models import ActionItem, ActionPlan
-from meetings.models import AgendaItem, Attendance, Meeting, Outcome
+from actionplans.models import (
+    ActionItem,
+    ActionPlan,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationComment,
+    DeadlineExtension,
+)
+from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 from taskforces.models import TaskForce
 
@@ -47,6 +54,8 @@ class DemoLoader:
         meetings = self._load_meetings(states, bodies, task_forces)
         self._publish(meetings)
         self._load_action_plans(states, meetings)
+        documents = self._load_documents(meetings)
+        self._load_consultations(states, documents, users)
         return self.created
 
     def _load_states(self):
@@ -226,6 +235,80 @@ class DemoLoader:
                 )
                 if item.get("supporting") and not action_item.supporting_states.exists():
                     action_item.supporting_states.set([states[code] for code in item["supporting"]])
+
+    def _load_documents(self, meetings):
+        documents = {}
+        for row in self.data["documents"]:
+            meeting = meetings[row["meeting"]]
+            documents[(row["meeting"], row["title"])] = self._get_or_create(
+                Document, meeting=meeting, title=row["title"], defaults={"kind": row["kind"]}
+            )
+        return documents
+
+    def _load_consultations(self, states, documents, users):
+        secretariat = users.get("secretariat")
+        for row in self.data["consultations"]:
+            if Consultation.objects.filter(title=row["title"]).exists():
+                continue
+            consultation = self._get_or_create(
+                Consultation,
+                title=row["title"],
+                defaults={
+                    "plan": ActionPlan.objects.filter(slug=row.get("plan")).first(),
+                    "document": documents.get(tuple(row.get("document", ()))),
+                    "summary": row["summary"].strip(),
+                    "procedure": row["procedure"],
+                    "status": Consultation.Status.OPEN,
+                    "circulated_on": row["circulated_on"],
+                    "circulated_by": secretariat,
+                    "deadline": row["deadline"],
+                },
+            )
+            consultation.states.set([states[code] for code in row["states"]])
+            for extension in row.get("extensions", []):
+                self._extend(consultation, extension, secretariat)
+            for answer in row.get("answers", []):
+                self._answer(consultation, states[answer["state"]], answer, users)
+            if row.get("closed_on"):
+                consultation.record_closing(by=secretariat, now=self._noon(row["closed_on"]))
+
+    def _extend(self, consultation, row, secretariat):
+        self._get_or_create(
+            DeadlineExtension,
+            consultation=consultation,
+            new_deadline=row["new_deadline"],
+            defaults={
+                "previous_deadline": consultation.deadline,
+                "reason": row["reason"],
+                "extended_by": secretariat,
+                "extended_at": self._noon(row["extended_on"]),
+            },
+        )
+        consultation.deadline = row["new_deadline"]
+        consultation.save(update_fields=["deadline"])
+
+    def _answer(self, consultation, state, row, users):
+        answer = self._get_or_create(
+            ConsultationAnswer,
+            consultation=consultation,
+            state=state,
+            defaults={"position": row["position"], "answered_by": users.get(row.get("user"))},
+        )
+        for comment in row.get("comments", []):
+            self._get_or_create(
+                ConsultationComment,
+                answer=answer,
+                text=comment["text"],
+                defaults={
+                    "consultation": consultation,
+                    "item": ActionItem.objects.filter(reference=comment.get("item")).first(),
+                    "section": comment.get("section", ""),
+                },
+            )
+
+    @staticmethod
+    def _noon(date):
+        return timezone.make_aware(datetime.datetime.combine(date, datetime.time(12)))
 
 
 def load_demo(*, with_accounts=True, password=None):

@@ -8,9 +8,16 @@ from django.contrib.auth.management import create_permissions
 
 SECRETARIAT = "Secretariat"
 PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans"]
-# Progress updates are history and reminders the record of what was sent: the Secretariat
-# reads and adds them, never rewrites or removes them.
-READ_AND_ADD_ONLY = ["progressupdate", "reminder"]
+# Progress updates are history, reminders the record of what was sent, deadline extensions
+# the record of who moved a deadline and why: the Secretariat reads and adds them, never
+# rewrites or removes them.
+READ_AND_ADD_ONLY = ["progressupdate", "reminder", "deadlineextension"]
+# A state's answer to a consultation is given by its focal points, and the e-mails about
+# consultations are recorded by the portal: the Secretariat reads them.
+READ_ONLY = ["consultationanswer", "consultationnotice"]
+# The states' comments: the Secretariat records its response to each (a change), but neither
+# writes nor removes a state's comment.
+CHANGE_ONLY = ["consultationcomment"]
 # Records the portal keeps for itself (stored report files): nobody edits them by hand.
 MACHINE_KEPT = ["meetingreport"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
@@ -36,6 +43,8 @@ def secretariat_permissions(apps=global_apps):
         .exclude(content_type__model__startswith="historical")
         .exclude(content_type__model__in=MACHINE_KEPT)
         .exclude(content_type__model__in=READ_AND_ADD_ONLY, codename__regex=r"^(change|delete)_")
+        .exclude(content_type__model__in=READ_ONLY, codename__regex=r"^(add|change|delete)_")
+        .exclude(content_type__model__in=CHANGE_ONLY, codename__regex=r"^(add|delete)_")
     )
     view_only = Permission.objects.none()
     for app_label, codename in VIEW_ONLY + SCHEDULE:

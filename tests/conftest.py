@@ -2,10 +2,12 @@
 
 import datetime
 import os
+import sys
 
 import pytest
 from django.conf import settings
 
+from d8portal import clock
 from d8portal.permissions import ensure_secretariat_group
 from memberstates.models import FocalPoint
 
@@ -88,3 +90,33 @@ def delegate(db):
 def fast_password_hashing(settings):
     # The default PBKDF2 costs ~0.3 s per hash; tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class SecretariatClock:
+    """The Secretariat's today, as every module that imported `secretariat_today` reads it."""
+
+    def __init__(self, real):
+        self.real = real
+        self.today = None
+
+    def set(self, date):
+        self.today = date
+
+    def __call__(self):
+        return self.today or self.real()
+
+
+@pytest.fixture
+def secretariat_clock(monkeypatch):
+    """Control the Secretariat's calendar: `secretariat_clock.set(date)`; the real date until
+    set. Patched wherever the function was imported, the live server's thread included."""
+    real = clock.secretariat_today
+    controlled = SecretariatClock(real)
+    for module in list(sys.modules.values()):
+        if getattr(module, "__dict__", {}).get("secretariat_today") is real:
+            monkeypatch.setattr(module, "secretariat_today", controlled)
+    yield controlled
+    # Modules first imported during the test took the controlled clock: give them the real one.
+    for module in list(sys.modules.values()):
+        if getattr(module, "__dict__", {}).get("secretariat_today") is controlled:
+            module.secretariat_today = real

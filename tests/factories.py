@@ -3,7 +3,13 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from actionplans.models import ActionItem, ActionPlan, ProgressUpdate
+from actionplans.models import (
+    ActionItem,
+    ActionPlan,
+    Consultation,
+    ConsultationAnswer,
+    ProgressUpdate,
+)
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 from taskforces.models import TaskForce
@@ -153,3 +159,35 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     percent_complete = 50
     status = ActionItem.Status.IN_PROGRESS
     narrative = "Half of the work is done."
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A draft consultation on a plan under refinement; `states=[...]` consults those states."""
+
+    class Meta:
+        model = Consultation
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Consultation on draft {n}")
+    plan = factory.SubFactory(ActionPlanFactory, status=ActionPlan.Status.UNDER_REFINEMENT)
+    procedure = Consultation.Procedure.SILENCE
+
+    @factory.post_generation
+    def states(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.states.set(extracted)
+
+
+class OpenConsultationFactory(ConsultationFactory):
+    status = Consultation.Status.OPEN
+    circulated_on = datetime.date(2026, 5, 1)
+    deadline = datetime.date(2026, 5, 31)
+
+
+class ConsultationAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationAnswer
+
+    consultation = factory.SubFactory(OpenConsultationFactory)
+    state = factory.SubFactory(MemberStateFactory)
+    position = ConsultationAnswer.Position.ACCEPT

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_countries import countries
 
-from actionplans.models import ActionItem, ProgressUpdate, Reminder
+from actionplans.models import ActionItem, ConsultationNotice, ProgressUpdate, Reminder
 from d8portal.clock import secretariat_today
 from d8portal.permissions import SECRETARIAT
 from meetings.models import Meeting
@@ -20,6 +20,8 @@ from tests.factories import (
     ActionPlanFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    ConsultationAnswerFactory,
+    ConsultationFactory,
     DocumentFactory,
     FocalPointFactory,
     MeetingFactory,
@@ -64,6 +66,24 @@ def _reminder():
     )
 
 
+def _consultation():
+    consultation = ConsultationFactory(plan=ActionPlanFactory(proposed_by=_state(), status="draft"))
+    consultation.states.set(_states(2))
+    ConsultationAnswerFactory(consultation=consultation, state=consultation.states.first())
+    return consultation
+
+
+def _consultation_notice():
+    consultation = ConsultationFactory(states=_states(1))
+    return ConsultationNotice.objects.create(
+        consultation=consultation,
+        state=consultation.states.get(),
+        recipient="focal@example.org",
+        kind=ConsultationNotice.Kind.CIRCULATION,
+        deadline=datetime.date(2026, 6, 1),
+    )
+
+
 def _task_force():
     task_force = TaskForceFactory()
     task_force.coordinators.set(_states(2))
@@ -94,8 +114,10 @@ ROW_MAKERS = {
         item=ActionItemFactory(lead_state=_state()), author=UserFactory()
     ),
     "actionplans.reminder": _reminder,
+    "actionplans.consultation": _consultation,
+    "actionplans.consultationnotice": _consultation_notice,
 }
-READ_ONLY = {"actionplans.progressupdate", "actionplans.reminder"}
+READ_ONLY = {"actionplans.progressupdate", "actionplans.reminder", "actionplans.consultationnotice"}
 
 
 def _url(model, view, *args):
@@ -124,7 +146,9 @@ def test_secretariat_opens_the_add_page_of_every_editable_model(client, secretar
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", sorted(READ_ONLY))
-def test_progress_updates_and_reminders_cannot_be_added_in_the_admin(client, secretariat, model):
+def test_progress_updates_reminders_and_notices_cannot_be_added_in_the_admin(
+    client, secretariat, model
+):
     client.force_login(secretariat)
     assert client.get(_url(model, "add")).status_code == 403
 

@@ -48,3 +48,24 @@ def test_secretariat_group_may_change_the_schedule():
         Group.objects.get(name="Secretariat").permissions.values_list("codename", flat=True)
     )
     assert {"view_periodictask", "change_periodictask", "change_crontabschedule"} <= codenames
+
+
+consultation_migration = importlib.import_module(
+    "d8portal.migrations.0004_secretariat_consultation_permissions"
+)
+
+
+@pytest.mark.django_db
+def test_the_one_daily_sweep_says_it_also_closes_consultations_unless_edited():
+    PeriodicTask.objects.filter(name=schedule_migration.TASK_NAME).delete()
+    schedule_migration.create_schedule(apps, None)
+    consultation_migration.grant_and_describe(apps, None)
+    task = PeriodicTask.objects.get(name="Daily deadline reminders")
+    assert "close consultations past their deadline" in task.description
+    assert PeriodicTask.objects.filter(task="actionplans.tasks.send_reminders").count() == 1
+
+    task.description = "Our own words."
+    task.save()
+    consultation_migration.grant_and_describe(apps, None)
+    task.refresh_from_db()
+    assert task.description == "Our own words."

@@ -1,3 +1,4 @@
+import datetime
 import os
 import subprocess
 import sys
@@ -51,6 +52,33 @@ def test_load_demo_loads_the_record_of_the_seeds(debug):
     assert ActionItem.objects.filter(plan__proposed_by__iso_code="AZ").exists()
     assert ActionItem.objects.filter(plan__proposed_by__iso_code="NG").exists()
     assert not Outcome.objects.filter(meeting=ninth, status=Outcome.Status.DRAFT).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_loads_the_consultations_of_2015_and_2026(debug):
+    from actionplans.models import Consultation
+
+    call_command("load_demo")
+    network = Consultation.objects.get(document__title="Communication network draft")
+    assert (network.circulated_on, network.deadline) == (
+        datetime.date(2015, 1, 28),
+        datetime.date(2015, 2, 28),
+    )
+    assert (network.procedure, network.status, network.result) == ("silence", "closed", "adopted")
+    assert network.answers.filter(position="silence").count() == 8
+    assert not network.states.filter(iso_code="AZ").exists()  # Azerbaijan joined in 2024
+
+    ninth = Meeting.objects.get(kind=Meeting.Kind.SME_BODIES, number=9)
+    drafts = Consultation.objects.filter(plan__tabled_at=ninth).order_by("plan__proposed_by__name")
+    assert [c.plan.proposed_by.name for c in drafts] == ["Azerbaijan", "Nigeria"]
+    for draft in drafts:
+        assert draft.status == "open"
+        assert draft.states.count() == 9
+        extension = draft.extensions.get()
+        # One month after the 9th meeting, extended (illustratively) to the plan's own date.
+        assert extension.previous_deadline == datetime.date(2026, 5, 29)
+        assert draft.deadline == extension.new_deadline == datetime.date(2026, 12, 18)
+        assert draft.answers.get().comments.exists()
 
 
 @pytest.mark.django_db
