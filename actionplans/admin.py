@@ -611,7 +611,7 @@ def _say(error):
 
 
 @admin.register(ConsultationNotice)
-class ConsultationNoticeAdmin(admin.ModelAdmin):
+class ConsultationNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log of e-mails about consultations: what was sent to whom. Written by the portal."""
 
     list_display = ["consultation", "state", "recipient", "kind", "step", "deadline", "sent_at"]
@@ -619,12 +619,3 @@ class ConsultationNoticeAdmin(admin.ModelAdmin):
     list_select_related = ["consultation", "state"]
     search_fields = ["consultation__title", "recipient"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
