@@ -5,6 +5,8 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from d8portal.permissions import ensure_secretariat_group
 from memberstates.models import FocalPoint
@@ -88,3 +90,16 @@ def delegate(db):
 def fast_password_hashing(settings):
     # The default PBKDF2 costs ~0.3 s per hash; tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # API throttling counts requests in the cache: no test inherits another's count.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
