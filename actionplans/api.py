@@ -8,7 +8,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from d8portal.api_defaults import SecretariatWritesOrReadOnly
-from d8portal.api_support import ModelCleanSerializer, PortalViewSet, validation_error
+from d8portal.api_support import (
+    ModelCleanSerializer,
+    PortalViewSet,
+    boolean_filter,
+    iso_date_filter,
+    validation_error,
+)
 from d8portal.clock import secretariat_today
 from d8portal.uploads import limit_upload_size, oversized_request_problem
 from meetings.models import Meeting
@@ -162,13 +168,13 @@ class ActionItemFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         queryset=ActionPlan.objects.all(), to_field_name="slug", help_text="Action plan slug."
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = boolean_filter(
         method="filter_overdue", help_text="Open items past their due date (or, false, the rest)."
     )
-    due_before = django_filters.DateFilter(
+    due_before = iso_date_filter(
         field_name="due_date", lookup_expr="lte", help_text="Due on or before this date."
     )
-    due_after = django_filters.DateFilter(
+    due_after = iso_date_filter(
         field_name="due_date", lookup_expr="gte", help_text="Due on or after this date."
     )
 
@@ -320,10 +326,10 @@ class ProgressUpdateFilter(django_filters.FilterSet):
         to_field_name="slug",
         help_text="Action plan slug.",
     )
-    posted_after = django_filters.DateFilter(
+    posted_after = iso_date_filter(
         field_name="created_at", lookup_expr="date__gte", help_text="Posted on or after this date."
     )
-    posted_before = django_filters.DateFilter(
+    posted_before = iso_date_filter(
         field_name="created_at", lookup_expr="date__lte", help_text="Posted on or before this date."
     )
 

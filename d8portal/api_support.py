@@ -3,6 +3,7 @@ the base viewset, and the schema of the portal's own fields and token scheme."""
 
 import copy
 
+import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,20 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A personal API token, created at /accounts/tokens/.",
         }
+
+
+def iso_date_filter(**kwargs):
+    """A date as YYYY-MM-DD only: other written forms are ambiguous between countries."""
+    return django_filters.DateFilter(input_formats=["%Y-%m-%d"], **kwargs)
+
+
+def boolean_filter(**kwargs):
+    """`true` or `false`; anything else answers 400 instead of being ignored."""
+    return django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        **kwargs,
+    )
 
 
 class Conflict(exceptions.APIException):

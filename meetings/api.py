@@ -139,6 +139,10 @@ class MeetingFilter(django_filters.FilterSet):
     task_force = django_filters.ModelChoiceFilter(
         queryset=TaskForce.objects.all(), to_field_name="slug", help_text="Task force slug."
     )
+    # `format` is DRF's own parameter (the answer's format).
+    meeting_format = django_filters.ChoiceFilter(
+        field_name="format", choices=Meeting.Format.choices, help_text="In person, virtual, hybrid."
+    )
     year = YearFilter(
         field_name="start_date",
         lookup_expr="year",
@@ -149,7 +153,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["kind", "status", "format", "host_state", "task_force", "year"]
+        fields = ["kind", "status", "meeting_format", "host_state", "task_force", "year"]
 
 
 class MeetingViewSet(PortalViewSet):

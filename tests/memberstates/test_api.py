@@ -97,6 +97,7 @@ def test_focal_points_are_filtered_by_body_and_role(api, delegate, nigeria_focal
 
     assert [fp["full_name"] for fp in by_body] == ["Deniz Yılmaz"]
     assert alternates == []
+    assert field_errors(api.get("/api/v1/focal-points/?is_active=yes"), "is_active")
 
 
 def test_focal_point_cannot_change_contact_details_through_the_api(api, nigeria_focal):
