@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from d8portal.api_defaults import SecretariatWritesOrReadOnly
 from d8portal.api_support import (
+    BooleanFilter,
     ModelCleanSerializer,
     PortalViewSet,
-    boolean_filter,
     iso_date_filter,
     validation_error,
 )
@@ -168,7 +168,7 @@ class ActionItemFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         queryset=ActionPlan.objects.all(), to_field_name="slug", help_text="Action plan slug."
     )
-    overdue = boolean_filter(
+    overdue = BooleanFilter(
         method="filter_overdue", help_text="Open items past their due date (or, false, the rest)."
     )
     due_before = iso_date_filter(

@@ -11,6 +11,8 @@ from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
 )
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,13 +37,13 @@ def iso_date_filter(**kwargs):
     return django_filters.DateFilter(input_formats=["%Y-%m-%d"], **kwargs)
 
 
-def boolean_filter(**kwargs):
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(django_filters.TypedChoiceFilter):
     """`true` or `false`; anything else answers 400 instead of being ignored."""
-    return django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
-        **kwargs,
-    )
+
+    def __init__(self, **kwargs):
+        choices = [("true", "true"), ("false", "false")]
+        super().__init__(choices=choices, coerce=lambda value: value == "true", **kwargs)
 
 
 class Conflict(exceptions.APIException):

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 
 from d8portal.api_defaults import SecretariatWritesOrReadOnly
-from d8portal.api_support import ModelCleanSerializer, PortalViewSet, boolean_filter
+from d8portal.api_support import BooleanFilter, ModelCleanSerializer, PortalViewSet
 
 from .models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 
@@ -98,7 +98,7 @@ class FocalPointSerializer(ModelCleanSerializer):
 class FocalPointFilter(django_filters.FilterSet):
     state = state_filter("body__state")
     body = django_filters.CharFilter(field_name="body__acronym", help_text="SME body acronym.")
-    is_active = boolean_filter(help_text="Inactive focal points: for the Secretariat only.")
+    is_active = BooleanFilter(help_text="Inactive focal points: for the Secretariat only.")
 
     class Meta:
         model = FocalPoint
