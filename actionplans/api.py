@@ -12,6 +12,7 @@ from d8portal.api_support import (
     BooleanFilter,
     ModelCleanSerializer,
     PortalViewSet,
+    SlugRelatedField,
     iso_date_filter,
     validation_error,
 )
@@ -26,13 +27,11 @@ from .services import progress_update_post
 
 
 def plan_field(**kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="slug", queryset=ActionPlan.objects.all(), **kwargs
-    )
+    return SlugRelatedField(slug_field="slug", queryset=ActionPlan.objects.all(), **kwargs)
 
 
 def meeting_field():
-    return serializers.SlugRelatedField(
+    return SlugRelatedField(
         slug_field="slug", queryset=Meeting.objects.all(), required=False, allow_null=True
     )
 

@@ -87,6 +87,16 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A related record by a unique name; a NUL character (which PostgreSQL refuses in text)
+    is answered as "no such record" instead of reaching the database."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class SignedInOnlyCharField(serializers.CharField):
     """Text shown to signed-in readers only (names of people); null for anonymous ones."""
 

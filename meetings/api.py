@@ -5,7 +5,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from d8portal.api_support import ModelCleanSerializer, PortalViewSet, SignedInOnlyCharField
+from d8portal.api_support import (
+    ModelCleanSerializer,
+    PortalViewSet,
+    SignedInOnlyCharField,
+    SlugRelatedField,
+)
 from memberstates.api import ID, SLUG, state_field, state_filter
 from memberstates.models import SMEBody
 from taskforces.models import TaskForce
@@ -14,7 +19,7 @@ from .models import AgendaItem, Attendance, Meeting, Outcome
 
 
 def meeting_field(**kwargs):
-    return serializers.SlugRelatedField(slug_field="slug", queryset=Meeting.objects.all(), **kwargs)
+    return SlugRelatedField(slug_field="slug", queryset=Meeting.objects.all(), **kwargs)
 
 
 def meeting_filter():
@@ -58,7 +63,7 @@ class OutcomeSerializer(ModelCleanSerializer):
     published (in the Secretariat admin), and a final outcome is never changed."""
 
     meeting = meeting_field()
-    action_items = serializers.SlugRelatedField(
+    action_items = SlugRelatedField(
         slug_field="reference",
         many=True,
         read_only=True,
@@ -82,11 +87,11 @@ class OutcomeSerializer(ModelCleanSerializer):
 
 
 class MeetingSerializer(ModelCleanSerializer):
-    task_force = serializers.SlugRelatedField(
+    task_force = SlugRelatedField(
         slug_field="slug", queryset=TaskForce.objects.all(), required=False, allow_null=True
     )
     host_state = state_field(required=False, allow_null=True)
-    host_body = serializers.SlugRelatedField(
+    host_body = SlugRelatedField(
         slug_field="acronym", queryset=SMEBody.objects.all(), required=False, allow_null=True
     )
     full_title = serializers.CharField(read_only=True)

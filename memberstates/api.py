@@ -6,7 +6,12 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 
 from d8portal.api_defaults import SecretariatWritesOrReadOnly
-from d8portal.api_support import BooleanFilter, ModelCleanSerializer, PortalViewSet
+from d8portal.api_support import (
+    BooleanFilter,
+    ModelCleanSerializer,
+    PortalViewSet,
+    SlugRelatedField,
+)
 
 from .models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 
@@ -18,7 +23,7 @@ def state_field(**kwargs):
     """A member state by its slug, as in the portal's addresses."""
     if not kwargs.get("read_only"):
         kwargs["queryset"] = MemberState.objects.all()
-    return serializers.SlugRelatedField(slug_field="slug", **kwargs)
+    return SlugRelatedField(slug_field="slug", **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -77,8 +82,8 @@ class SMEBodyViewSet(PortalViewSet):
 
 
 class FocalPointSerializer(ModelCleanSerializer):
-    body = serializers.SlugRelatedField(slug_field="acronym", queryset=SMEBody.objects.all())
-    state = serializers.SlugRelatedField(source="body.state", slug_field="slug", read_only=True)
+    body = SlugRelatedField(slug_field="acronym", queryset=SMEBody.objects.all())
+    state = SlugRelatedField(source="body.state", slug_field="slug", read_only=True)
 
     class Meta:
         model = FocalPoint
@@ -166,7 +171,7 @@ class MoUViewSet(PortalViewSet):
 
 
 class MoUAccessionSerializer(ModelCleanSerializer):
-    mou = serializers.SlugRelatedField(slug_field="short_name", queryset=MoU.objects.all())
+    mou = SlugRelatedField(slug_field="short_name", queryset=MoU.objects.all())
     state = state_field()
 
     class Meta:

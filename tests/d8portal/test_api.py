@@ -158,3 +158,14 @@ def test_integrity_errors_outside_writes_are_not_swallowed():
     response = exception_handler(IntegrityError("duplicate key"), {})
 
     assert response.status_code == 409
+
+
+def test_nul_character_in_a_related_records_name_answers_400(api, secretariat, nigeria):
+    # Found by schemathesis: PostgreSQL refuses NUL in text, which used to answer 500.
+    MoUFactory(short_name="2015 MoU")
+    api.force_login(secretariat)
+
+    response = api.post("/api/v1/mou-accessions/", {"mou": "2015 MoU", "state": "nige\x00ria"})
+
+    assert "does not exist" in response.json()["state"][0]
+    assert not MoUAccession.objects.exists()
