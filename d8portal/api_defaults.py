@@ -2,7 +2,7 @@
 and in what pages. DRF loads them while its views load, so this module imports no view."""
 
 from django.conf import settings
-from rest_framework import exceptions, filters
+from rest_framework import exceptions, filters, renderers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
@@ -71,3 +71,22 @@ class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's HTML pages for people exploring the API in a browser.
+
+    Its templates place a few buttons with style attributes; these pages alone allow inline
+    style attributes. Scripts and style sheets still come from the portal only (without the
+    inline <style> of code highlighting: descriptions here have no code).
+    """
+
+    def get_context(self, data, accepted_media_type, renderer_context):
+        return {
+            **super().get_context(data, accepted_media_type, renderer_context),
+            "code_style": None,
+        }
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context["response"]._csp_update = {"style-src-attr": ["'unsafe-inline'"]}
+        return super().render(data, accepted_media_type, renderer_context)

@@ -12,7 +12,9 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. “KOSGEB reporting script”."
     )
-    lifetime = forms.ChoiceField(label="Expires after", choices=LIFETIMES, required=False)
+    lifetime = forms.ChoiceField(
+        label="Expires after", choices=LIFETIMES, required=False, initial="90"
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

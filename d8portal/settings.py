@@ -277,6 +277,10 @@ REST_FRAMEWORK = {
         "d8portal.api_defaults.AnonThrottle",
         "d8portal.api_defaults.UserThrottle",
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "d8portal.api_defaults.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "d8portal.api_defaults.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -300,6 +304,7 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # operations grouped by record: "meetings", …
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
