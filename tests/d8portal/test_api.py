@@ -169,3 +169,49 @@ def test_nul_character_in_a_related_records_name_answers_400(api, secretariat, n
 
     assert "does not exist" in response.json()["state"][0]
     assert not MoUAccession.objects.exists()
+
+
+@pytest.fixture
+def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
+    from meetings.models import Outcome
+    from tests.factories import (
+        ActionItemFactory,
+        ActionPlanFactory,
+        AgendaItemFactory,
+        AttendanceFactory,
+        MeetingFactory,
+        OutcomeFactory,
+        ProgressUpdateFactory,
+        TaskForceFactory,
+    )
+
+    meeting = MeetingFactory(slug="9th-sme")
+    outcome = OutcomeFactory(meeting=meeting)
+    Outcome.objects.filter(pk=outcome.pk).update(status=Outcome.Status.FINAL)
+    plan = ActionPlanFactory(slug="sme-centre")
+    item = ActionItemFactory(plan=plan, lead_state=nigeria)
+    return {
+        "member-states": "nigeria",
+        "sme-bodies": smedan.pk,
+        "focal-points": nigeria_focal.focal_point.pk,
+        "mous": (accession := MoUAccessionFactory(state=nigeria)).mou_id,
+        "mou-accessions": accession.pk,
+        "task-forces": TaskForceFactory(slug="smes").slug,
+        "meetings": "9th-sme",
+        "agenda-items": AgendaItemFactory(meeting=meeting).pk,
+        "delegations": AttendanceFactory(meeting=meeting, state=turkiye).pk,
+        "outcomes": outcome.pk,
+        "action-plans": "sme-centre",
+        "action-items": item.pk,
+        "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
+    }
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_every_record_is_read_at_its_own_address(api, nigeria_focal, one_of_each, endpoint):
+    api.force_authenticate(nigeria_focal)
+
+    response = api.get(f"/api/v1/{endpoint}/{one_of_each[endpoint]}/")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["id"]
