@@ -34,7 +34,7 @@ from tests.factories import (
     TaskForceFactory,
 )
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 10
 
 
 # Loaded once, as a client would: from the portal's /api/schema/ (it needs no database).
