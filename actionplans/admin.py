@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from import_export import fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from d8portal.admin_site import ReadOnlyAdminMixin
 from d8portal.clock import secretariat_today
 from d8portal.importexport import (
     AllOrNothingImportExportAdmin,
@@ -22,6 +23,7 @@ from meetings.models import Outcome
 from memberstates.models import MemberState
 
 from .models import ActionItem, ActionPlan, ProgressUpdate, Reminder
+from .services import reminders_request
 
 
 class ResponsibleStateFilter(admin.SimpleListFilter):
@@ -185,7 +187,7 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["plan", "outcome", "lead_state", "supporting_states"]
     date_hierarchy = "due_date"
     inlines = [ProgressUpdateInline]
-    actions = ["mark_completed"]
+    actions = ["mark_completed", "send_reminders_now"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("supporting_states")
@@ -220,29 +222,45 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
             message += f" {skipped} already completed or cancelled item(s) left as they were."
         self.message_user(request, message, messages.SUCCESS)
 
+    @admin.action(
+        description="Send reminders now to the focal points of the selected items",
+        permissions=["change"],
+    )
+    def send_reminders_now(self, request, queryset):
+        requested = reminders_request(items=queryset)
+        self.message_user(
+            request,
+            f"Reminders are on their way to {requested.recipients} focal point address(es).",
+            messages.SUCCESS if requested.recipients else messages.INFO,
+        )
+        if requested.unreachable:
+            self.message_user(
+                request,
+                "No active focal point with an e-mail address for: "
+                + ", ".join(requested.unreachable),
+                messages.WARNING,
+            )
+        if requested.closed:
+            self.message_user(
+                request,
+                f"{requested.closed} completed or cancelled item(s), or item(s) of a closed "
+                "plan, get no reminders.",
+                messages.INFO,
+            )
+
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["item", "percent_complete", "status", "author", "created_at"]
     list_filter = ["status", "item__lead_state", "item__plan"]
     list_select_related = ["item", "author"]
     search_fields = ["item__reference", "item__title", "narrative", "author__username"]
     date_hierarchy = "created_at"
 
-    # Progress updates are posted by focal points; in the admin they are only read.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """The reminder log: what was sent to whom. Rows are written by the sweep only."""
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The reminder log: what was sent to whom. Only the sweep and the reminder action write it."""
 
     list_display = ["item", "recipient", "kind", "step", "due_date", "created_at", "sent_at"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "due_date"]
@@ -250,15 +268,6 @@ class ReminderAdmin(admin.ModelAdmin):
     search_fields = ["item__reference", "recipient"]
     search_help_text = "Search by item reference code or recipient e-mail."
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OutcomesToActionItemsForm(forms.Form):

@@ -382,12 +382,14 @@ class Reminder(models.Model):
         OVERDUE = "overdue", "Overdue"
         ESCALATION = "escalation", "Escalation to the Secretariat"
         PUBLICATION = "publication", "New item published"
+        MANUAL = "manual", "Sent by the Secretariat"
 
     item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.EmailField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     step = models.PositiveSmallIntegerField(
-        default=0, help_text="Days before the due date, or weeks overdue."
+        default=0,
+        help_text="Days before the due date, weeks overdue, or the number of a manual reminder.",
     )
     due_date = models.DateField(help_text="The due date the reminder was about.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -397,7 +399,7 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     # The kinds each e-mail gathers: one message per recipient and e-mail.
-    DIGEST_KINDS = [Kind.BEFORE_DUE, Kind.ON_DUE, Kind.OVERDUE]
+    DIGEST_KINDS = [Kind.BEFORE_DUE, Kind.ON_DUE, Kind.OVERDUE, Kind.MANUAL]
     ESCALATION_KINDS = [Kind.ESCALATION]
     PUBLICATION_KINDS = [Kind.PUBLICATION]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from d8portal.clock import secretariat_today
@@ -15,7 +15,7 @@ from d8portal.mail import render_email
 from memberstates.models import FocalPoint
 
 from .models import ActionItem, ProgressUpdate, Reminder
-from .tasks import notify_progress_posted
+from .tasks import notify_progress_posted, send_requested_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +271,53 @@ def reminder_sweep(*, today):
     return [
         delivery for _, kinds in EMAILS for delivery in reminders_send(kinds=kinds, today=today)
     ]
+
+
+@dataclass
+class RemindersRequested:
+    recipients: int
+    unreachable: list
+    closed: int
+
+
+def reminders_request(*, items):
+    """Remind the focal points of these items now, at the Secretariat's request.
+
+    Each request records one more numbered reminder per item and recipient, so a request
+    submitted twice at once sends once; a worker sends them as digests after the commit.
+    Closed items (or items of closed plans) and items whose states have no focal point are
+    left out and reported.
+    """
+    followed = items.followed_up()
+    found, recipients = _recipients_by_item(followed)
+    last_step = {
+        (row["item_id"], row["recipient"], row["due_date"]): row["last"]
+        for row in Reminder.objects.filter(kind=Reminder.Kind.MANUAL, item__in=followed)
+        .values("item_id", "recipient", "due_date")
+        .annotate(last=Max("step"))
+    }
+    rows = [
+        Reminder(
+            item_id=item_id,
+            recipient=recipient,
+            kind=Reminder.Kind.MANUAL,
+            step=last_step.get((item_id, recipient, due_date), 0) + 1,
+            due_date=due_date,
+        )
+        for item_id, due_date, _ in found
+        for recipient in sorted(recipients[item_id])
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    send_requested_reminders.delay_on_commit()
+    return RemindersRequested(
+        recipients=len({row.recipient for row in rows}),
+        unreachable=sorted(
+            ActionItem.objects.filter(
+                pk__in=[item_id for item_id, _, _ in found if not recipients[item_id]]
+            ).values_list("reference", flat=True)
+        ),
+        closed=items.count() - len(found),
+    )
 
 
 def publication_notice_send(*, outcome_ids):

@@ -4,7 +4,7 @@ from django.conf import settings
 from d8portal.clock import secretariat_today
 from d8portal.mail import render_email
 
-from .models import ProgressUpdate
+from .models import ProgressUpdate, Reminder
 
 
 @shared_task
@@ -30,6 +30,14 @@ def send_reminders():
     from . import services  # services enqueue this module's tasks: import at call time
 
     services.reminder_sweep(today=secretariat_today())
+
+
+@shared_task
+def send_requested_reminders():
+    """Send the reminders the Secretariat asked for (with any other digest reminders owed)."""
+    from . import services
+
+    services.reminders_send(kinds=Reminder.DIGEST_KINDS, today=secretariat_today())
 
 
 @shared_task

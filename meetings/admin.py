@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AgendaItem, Attendance, Document, Meeting, Outcome
+from .models import AgendaItem, Attendance, Document, Meeting, MeetingReport, Outcome
+from .tasks import render_meeting_report
 
 
 def correction_url(outcome):
@@ -118,7 +120,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["task_force", "host_state", "host_body"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["kind", "number"]}
-    readonly_fields = ["outcomes_published_at", "outcomes_published_by"]
+    readonly_fields = ["outcomes_published_at", "outcomes_published_by", "outcome_report"]
     fieldsets = [
         (None, {"fields": ["kind", "number", "task_force", "title", "slug"]}),
         (
@@ -136,7 +138,17 @@ class MeetingAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": ["summary", "outcomes_published_at", "outcomes_published_by"]}),
+        (
+            "Record",
+            {
+                "fields": [
+                    "summary",
+                    "outcomes_published_at",
+                    "outcomes_published_by",
+                    "outcome_report",
+                ]
+            },
+        ),
     ]
     inlines = [
         AgendaItemInline,
@@ -145,7 +157,20 @@ class MeetingAdmin(SimpleHistoryAdmin):
         DraftOutcomeInline,
         DocumentInline,
     ]
-    actions = ["publish_outcomes"]
+    actions = ["publish_outcomes", "regenerate_report"]
+
+    @admin.display(description="outcome report")
+    def outcome_report(self, meeting):
+        report = MeetingReport.objects.filter(meeting=meeting).first()
+        if report is None:
+            return "Not rendered yet: it is rendered on the first download."
+        return format_html(
+            '<a href="{}">Download</a> — {}, {} page(s), rendered {}',
+            reverse("meetings:report", args=[meeting.slug]),
+            "draft" if report.is_draft else "final",
+            report.page_count,
+            timezone.localtime(report.rendered_at).strftime("%d %b %Y %H:%M"),
+        )
 
     @admin.display(description="outcomes published", boolean=True, ordering="outcomes_published_at")
     def outcomes_published(self, meeting):
@@ -163,6 +188,21 @@ class MeetingAdmin(SimpleHistoryAdmin):
                 f"{meeting}: {len(published)} outcome(s) published.",
                 messages.SUCCESS if published else messages.INFO,
             )
+
+    @admin.action(
+        description="Regenerate the outcome report of the selected meetings",
+        permissions=["change"],
+    )
+    def regenerate_report(self, request, queryset):
+        meetings = list(queryset)
+        for meeting in meetings:
+            render_meeting_report.delay_on_commit(meeting.pk, force=True)
+        self.message_user(
+            request,
+            f"{len(meetings)} report(s) are being rendered anew; each is ready to download "
+            "from its meeting's page in a moment.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AgendaItem)

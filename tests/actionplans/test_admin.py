@@ -255,3 +255,91 @@ def test_reminder_log_cannot_be_written_by_hand(client, secretariat, reminders):
     assert response.status_code == 403
     reminder.refresh_from_db()
     assert reminder.recipient != "x@example.org"
+
+
+def _send_reminders_now(client, items, captured):
+    with captured(execute=True):
+        return client.post(
+            reverse(CHANGELIST),
+            {"action": "send_reminders_now", "_selected_action": [i.pk for i in items]},
+            follow=True,
+        )
+
+
+@pytest.mark.django_db
+def test_send_reminders_now_mails_each_focal_point_one_digest_of_the_selected_items(
+    client,
+    secretariat,
+    nigeria,
+    turkiye,
+    nigeria_focal,
+    turkiye_focal,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    shared = ActionItemFactory(lead_state=nigeria, reference="NG-1")
+    shared.supporting_states.add(turkiye)
+    own = ActionItemFactory(lead_state=nigeria, reference="NG-2")
+    client.force_login(secretariat)
+
+    response = _send_reminders_now(client, [shared, own], django_capture_on_commit_callbacks)
+
+    assert "on their way to 2 focal point address(es)" in response.content.decode()
+    bodies = {m.to[0]: m.body for m in mailoutbox}
+    nigeria_mail = nigeria_focal.focal_point.email.lower()
+    turkiye_mail = turkiye_focal.focal_point.email.lower()
+    assert sorted(bodies) == sorted([nigeria_mail, turkiye_mail])
+    assert "NG-1" in bodies[nigeria_mail] and "NG-2" in bodies[nigeria_mail]
+    assert "NG-1" in bodies[turkiye_mail] and "NG-2" not in bodies[turkiye_mail]
+    assert Reminder.objects.filter(kind="manual", sent_at__isnull=False).count() == 3
+
+
+@pytest.mark.django_db
+def test_send_reminders_now_again_sends_again(
+    client, secretariat, nigeria, nigeria_focal, mailoutbox, django_capture_on_commit_callbacks
+):
+    item = ActionItemFactory(lead_state=nigeria)
+    client.force_login(secretariat)
+
+    _send_reminders_now(client, [item], django_capture_on_commit_callbacks)
+    _send_reminders_now(client, [item], django_capture_on_commit_callbacks)
+
+    assert len(mailoutbox) == 2
+    assert list(Reminder.objects.filter(kind="manual").values_list("step", flat=True)) == [2, 1]
+
+
+@pytest.mark.django_db
+def test_send_reminders_now_skips_closed_items_and_names_items_nobody_can_be_reminded_of(
+    client,
+    secretariat,
+    nigeria,
+    turkiye,
+    nigeria_focal,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    done = ActionItemFactory(lead_state=nigeria, status="completed", percent_complete=100)
+    orphan = ActionItemFactory(lead_state=turkiye, reference="TR-9")  # Türkiye has no focal point
+    client.force_login(secretariat)
+
+    response = _send_reminders_now(client, [done, orphan], django_capture_on_commit_callbacks)
+
+    page = response.content.decode()
+    assert "on their way to 0 focal point address(es)" in page
+    assert "No active focal point with an e-mail address for: TR-9" in page
+    assert "1 completed or cancelled item(s)" in page
+    assert mailoutbox == []
+    assert not Reminder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_focal_point_cannot_send_reminders_through_the_admin(
+    client, nigeria, nigeria_focal, mailoutbox
+):
+    item = ActionItemFactory(lead_state=nigeria)
+    client.force_login(nigeria_focal)
+    response = client.post(
+        reverse(CHANGELIST), {"action": "send_reminders_now", "_selected_action": [item.pk]}
+    )
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert not Reminder.objects.exists() and mailoutbox == []

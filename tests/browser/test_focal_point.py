@@ -1,8 +1,10 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from actionplans.models import ActionItem
+from actionplans.views import ITEMS_PER_PAGE
 from d8portal.clock import secretariat_today
 from tests.factories import ActionItemFactory
 
@@ -41,8 +43,8 @@ def test_focal_point_filters_to_overdue_and_posts_an_update_with_evidence(
     page.get_by_role("link", name="My action items").click()
     page.get_by_label("Overdue only").check()
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_role("link", name="NG-CTR-1").is_visible()
-    assert page.get_by_role("link", name="NG-CTR-2").count() == 0
+    expect(page.get_by_role("link", name="NG-CTR-2")).to_have_count(0)
+    expect(page.get_by_role("link", name="NG-CTR-1")).to_be_visible()
 
     page.get_by_role("link", name="NG-CTR-1").click()
     page.get_by_label("Percent complete").fill("80")
@@ -60,6 +62,43 @@ def test_focal_point_filters_to_overdue_and_posts_an_update_with_evidence(
     assert page.locator("dl.facts").get_by_text("80%").is_visible()
     nigeria_items.refresh_from_db()
     assert nigeria_items.percent_complete == 80
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filters_swap_the_results_in_place_and_keep_the_address_under_the_csp(
+    page, log_in, nigeria_focal, nigeria_items
+):
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    log_in("focal.nigeria", login_path="/accounts/login/")
+    page.goto("/action-items/")
+    page.evaluate("window.sameDocument = true")
+
+    page.get_by_label("Overdue only").check()
+
+    expect(page.get_by_role("link", name="NG-CTR-2")).to_have_count(0)
+    expect(page.get_by_role("link", name="NG-CTR-1")).to_be_visible()
+    expect(page.get_by_text("1 item.")).to_be_visible()
+    assert "overdue=on" in page.url
+    assert page.evaluate("window.sameDocument") is True
+    page.go_back()
+    expect(page.get_by_role("link", name="NG-CTR-2")).to_be_visible()
+    assert console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_next_page_of_items_is_swapped_in_place(page, log_in, nigeria, nigeria_focal):
+    ActionItemFactory.create_batch(ITEMS_PER_PAGE + 1, lead_state=nigeria)
+    log_in("focal.nigeria", login_path="/accounts/login/")
+    page.goto("/action-items/")
+    page.evaluate("window.sameDocument = true")
+
+    page.get_by_role("link", name="Next").click()
+
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(page.locator("table.items tbody tr")).to_have_count(1)
+    assert "page=2" in page.url
+    assert page.evaluate("window.sameDocument") is True
 
 
 @pytest.mark.django_db(transaction=True)

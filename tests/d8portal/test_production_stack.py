@@ -13,11 +13,14 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.conf import global_settings
 from django.db import connection
 from redis import Redis as RedisClient
 
-from tests.factories import UserFactory
+from actionplans.models import Reminder
+from d8portal.clock import secretariat_today
+from tests.factories import ActionItemFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -187,9 +190,17 @@ def stack(tmp_path, django_db_blocker):
         redis.stop()
 
 
+def mail_sent_to(mail_dir, address):
+    return mail_dir.exists() and any(
+        f"To: {address}" in path.read_text() for path in mail_dir.glob("*.log")
+    )
+
+
 @pytest.mark.django_db(transaction=True)
-def test_production_stack_serves_pages_logins_and_health(stack, settings):
-    portal, redis, _ = stack
+def test_production_stack_serves_pages_logins_reminders_and_health(
+    stack, settings, nigeria, nigeria_focal
+):
+    portal, redis, env = stack
     # The portal's own hashers, not the tests' fast one: gunicorn checks this password.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     UserFactory(username="secretariat", is_staff=True)
@@ -215,6 +226,16 @@ def test_production_stack_serves_pages_logins_and_health(stack, settings):
     assert statuses == [200, 200, 200, 200, 429]
     throttle_keys = redis_client(redis, db=1).keys("*throttle_anon_*")
     assert len(throttle_keys) == 1
+
+    # The daily sweep, delivered through the stack's broker to its worker, e-mails the item's
+    # focal point once.
+    ActionItemFactory(lead_state=nigeria, due_date=secretariat_today())
+    recipient = nigeria_focal.focal_point.email
+    client = Celery("production-stack-test", broker=env["CELERY_BROKER_URL"], set_as_current=False)
+    client.send_task("actionplans.tasks.send_reminders")
+    mail_dir = Path(env["VAR_DIR"]) / "mail"
+    wait_until(lambda: mail_sent_to(mail_dir, recipient), what="the reminder e-mail")
+    assert Reminder.objects.filter(recipient=recipient, sent_at__isnull=False).count() == 1
 
     redis.stop()
     status, _, body = portal.request("GET", "/healthz")

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -380,3 +381,35 @@ def test_command_refuses_an_unknown_meeting_and_writes_nothing(db, tmp_path):
         call_command("meeting_report", "nope", "-o", str(target))
 
     assert not target.exists()
+
+
+def test_regenerate_action_renders_an_unchanged_report_anew(
+    client, ninth_meeting, secretariat, renders, django_capture_on_commit_callbacks
+):
+    download(client, ninth_meeting)
+    old = MeetingReport.objects.get(meeting=ninth_meeting)
+    client.force_login(secretariat)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:meetings_meeting_changelist"),
+            {"action": "regenerate_report", "_selected_action": [ninth_meeting.pk]},
+            follow=True,
+        )
+
+    assert "1 report(s) are being rendered anew" in response.content.decode()
+    assert len(renders) == 2
+    report = MeetingReport.objects.get(meeting=ninth_meeting)
+    assert report.file.name != old.file.name and report.rendered_at > old.rendered_at
+
+
+def test_meeting_change_page_shows_the_stored_report(client, ninth_meeting, secretariat):
+    client.force_login(secretariat)
+    change = reverse("admin:meetings_meeting_change", args=[ninth_meeting.pk])
+    assert "Not rendered yet" in client.get(change).content.decode()
+
+    download(client, ninth_meeting)
+    page = client.get(change).content.decode()
+
+    assert reverse("meetings:report", args=[ninth_meeting.slug]) in page
+    assert re.search(r"Download</a> — final, \d+ page\(s\), rendered \d\d \w{3} \d{4}", page)
