@@ -1,17 +1,16 @@
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Prefetch, Q, When
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from d8portal.clock import secretariat_today
-from d8portal.uploads import limit_upload_size
+from d8portal.uploads import limit_upload_size, oversized_request_problem
 from memberstates.models import MemberState
 
 from .consultations import consultation_answer
@@ -123,12 +122,9 @@ def _visible_item(request, pk):
 def item_detail(request, pk):
     # The upload cap must be installed before anything reads the body, CSRF check included.
     if request.method == "POST":
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return HttpResponseBadRequest("Malformed Content-Length header.")
-        if length > settings.REQUEST_MAX_BYTES:
-            return HttpResponse("The upload is too large.", status=413)
+        if problem := oversized_request_problem(request):
+            status, message = problem
+            return HttpResponse(message, status=status, content_type="text/plain")
         limit_upload_size(request)
     return _item_detail(request, pk)
 

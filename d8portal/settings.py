@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "d8portal",
     "memberstates",
     "taskforces",
@@ -105,6 +109,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared by every process (API throttling counts requests in it): Redis in production.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -256,6 +263,63 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+}
+
+# The REST API under /api/v1/, its OpenAPI schema at /api/schema/ and its docs at /api/docs/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token scheme first: an anonymous client is answered 401 with how to authenticate.
+        "d8portal.api_defaults.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["d8portal.api_defaults.SecretariatWritesOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "d8portal.api_defaults.AnonThrottle",
+        "d8portal.api_defaults.UserThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "d8portal.api_defaults.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "d8portal.api_defaults.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "d8portal.api_defaults.Ordering",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "d8portal.api_support.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per client: anonymous ones by address, signed-in ones by account.
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="60/minute")
+API_THROTTLE_USER = env("API_THROTTLE_USER", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "D-8 SME Cooperation Portal API",
+    "DESCRIPTION": (
+        "Member states, SME governmental bodies, focal points, task forces, meetings, MoU "
+        "accession and action plans of the D-8 SME cooperation. Public records need no "
+        "authentication; focal points post progress on their state's action items with a "
+        "personal API token (`Authorization: Bearer <token>`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # operations grouped by record: "meetings", …
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MoUAccessionStatusEnum": "memberstates.models.MoUAccession.Status",
+        "TaskForceStatusEnum": "taskforces.models.TaskForce.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "DelegationStatusEnum": "meetings.models.Attendance.Status",
+        "OutcomeStatusEnum": "meetings.models.Outcome.Status",
+        "OutcomeKindEnum": "meetings.models.Outcome.Kind",
+        "ActionPlanStatusEnum": "actionplans.models.ActionPlan.Status",
+        "ActionItemStatusEnum": "actionplans.models.ActionItem.Status",
+    },
 }
 
 # PDF reports (meeting outcome reports, action-plan progress reports): a render that takes

@@ -76,6 +76,20 @@ class TooLargeUploadHandler(FileUploadHandler):
         return None
 
 
+def oversized_request_problem(request):
+    """(status, message) when the declared body is malformed or over the hard cap, else None.
+
+    Checked before anything reads the body, so an oversized request is never read.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 400, "Malformed Content-Length header."
+    if length > settings.REQUEST_MAX_BYTES:
+        return 413, "The upload is too large."
+    return None
+
+
 def limit_upload_size(request):
     """Install the size cap on a request before its body is read."""
     request.upload_handlers.insert(0, TooLargeUploadHandler(request))

@@ -1,15 +1,20 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from kombu import Connection
 
 from actionplans.models import ActionPlan
 from meetings.models import Meeting
 from memberstates.models import MemberState, MoU
+
+from .forms import ApiTokenForm
+from .models import ApiToken
 
 
 def home(request):
@@ -67,3 +72,33 @@ def healthz(request):
     if failed:
         return JsonResponse({"status": "unavailable", **failed}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The user's personal API tokens: create one (its secret shown this once), list, revoke."""
+    form = ApiTokenForm(request.POST or None, user=request.user)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        created, secret = form.issue()
+        form = ApiTokenForm(user=request.user)
+    return render(
+        request,
+        "d8portal/api_tokens.html",
+        {
+            "form": form,
+            "tokens": request.user.api_tokens.all(),
+            "created": created,
+            "secret": secret,
+        },
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.delete()
+    messages.success(request, f"The token “{token.name}” was revoked; it no longer works.")
+    return redirect("api-tokens")

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from d8portal import clock
 from d8portal.permissions import ensure_secretariat_group
@@ -120,3 +122,16 @@ def secretariat_clock(monkeypatch):
     for module in list(sys.modules.values()):
         if getattr(module, "__dict__", {}).get("secretariat_today") is controlled:
             module.secretariat_today = real
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # API throttling counts requests in the cache: no test inherits another's count.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()

@@ -93,3 +93,31 @@ def test_generated_secret_key_is_readable_by_its_owner_only(tmp_path):
     start_django(env)
 
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_cache_is_redis_when_cache_url_names_it(tmp_path):
+    env = environment(tmp_path, CACHE_URL="redis://127.0.0.1:6379/9")
+
+    result = start_django(
+        env,
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/9",
+    ]
+
+
+def test_cache_is_in_process_memory_without_cache_url(tmp_path):
+    env = environment(tmp_path, CACHE_URL=None)
+
+    result = start_django(
+        env,
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])",
+    )
+
+    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"

@@ -16,6 +16,7 @@ import pytest
 from celery import Celery
 from django.conf import global_settings
 from django.db import connection
+from redis import Redis as RedisClient
 
 from actionplans.models import Reminder
 from d8portal.clock import secretariat_today
@@ -111,6 +112,10 @@ class Portal:
         )
 
 
+def redis_client(redis, db):
+    return RedisClient(host="127.0.0.1", port=redis.port, db=db)
+
+
 @pytest.fixture
 def stack(tmp_path, django_db_blocker):
     redis = Redis(free_port())
@@ -124,6 +129,8 @@ def stack(tmp_path, django_db_blocker):
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         CELERY_BROKER_URL=f"redis://127.0.0.1:{redis.port}/0",
+        CACHE_URL=f"redis://127.0.0.1:{redis.port}/1",
+        API_THROTTLE_ANON="4/minute",
         VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),
         EMAIL_URL="",
@@ -211,6 +218,14 @@ def test_production_stack_serves_pages_logins_reminders_and_health(
     assert status == 302 and "sessionid" in portal.cookies
     status, _, page = portal.request("GET", "/action-items/")
     assert status == 200 and "Action items of all member states" in page
+
+    # Both gunicorn workers count API requests in the one Redis cache: the allowance is the
+    # portal's, not each process's.
+    anonymous = Portal(portal.port)
+    statuses = [anonymous.request("GET", "/api/v1/member-states/")[0] for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    throttle_keys = redis_client(redis, db=1).keys("*throttle_anon_*")
+    assert len(throttle_keys) == 1
 
     # The daily sweep, delivered through the stack's broker to its worker, e-mails the item's
     # focal point once.

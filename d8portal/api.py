@@ -1,0 +1,31 @@
+"""The REST API's address book: every app's viewsets under /api/v1/."""
+
+from rest_framework.routers import DefaultRouter
+
+from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
+from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
+from memberstates.api import (
+    FocalPointViewSet,
+    MemberStateViewSet,
+    MoUAccessionViewSet,
+    MoUViewSet,
+    SMEBodyViewSet,
+)
+from taskforces.api import TaskForceViewSet
+
+router = DefaultRouter()
+router.register("member-states", MemberStateViewSet, basename="member-state")
+router.register("sme-bodies", SMEBodyViewSet, basename="sme-body")
+router.register("focal-points", FocalPointViewSet, basename="focal-point")
+router.register("mous", MoUViewSet, basename="mou")
+router.register("mou-accessions", MoUAccessionViewSet, basename="mou-accession")
+router.register("task-forces", TaskForceViewSet, basename="task-force")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
+router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("action-plans", ActionPlanViewSet, basename="action-plan")
+router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
+
+urlpatterns = router.urls
