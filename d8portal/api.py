@@ -2,7 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
-from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
+from actionplans.api import (
+    ActionItemViewSet,
+    ActionPlanViewSet,
+    ConsultationViewSet,
+    ProgressUpdateViewSet,
+)
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
 from memberstates.api import (
     FocalPointViewSet,
@@ -27,5 +32,6 @@ router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
+router.register("consultations", ConsultationViewSet, basename="consultation")
 
 urlpatterns = router.urls

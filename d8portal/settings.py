@@ -319,6 +319,9 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "meetings.models.Outcome.Kind",
         "ActionPlanStatusEnum": "actionplans.models.ActionPlan.Status",
         "ActionItemStatusEnum": "actionplans.models.ActionItem.Status",
+        "ConsultationProcedureEnum": "actionplans.models.Consultation.Procedure",
+        "ConsultationResultEnum": "actionplans.models.Consultation.Result",
+        "ConsultationCommentResponseEnum": "actionplans.models.ConsultationComment.Response",
     },
 }
 

@@ -25,6 +25,7 @@ ENDPOINTS = [
     "action-plans",
     "action-items",
     "progress-updates",
+    "consultations",
 ]
 
 
@@ -44,6 +45,7 @@ def test_schema_is_openapi_3_and_describes_every_endpoint(api):
     for endpoint in ENDPOINTS:
         assert f"/api/v1/{endpoint}/" in schema["paths"]
     assert "/api/v1/action-items/{id}/progress-updates/" in schema["paths"]
+    assert "/api/v1/consultations/{id}/answer/" in schema["paths"]
     assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
 
 
@@ -180,6 +182,7 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         AgendaItemFactory,
         AttendanceFactory,
         MeetingFactory,
+        OpenConsultationFactory,
         OutcomeFactory,
         ProgressUpdateFactory,
         TaskForceFactory,
@@ -204,6 +207,7 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "action-plans": "sme-centre",
         "action-items": item.pk,
         "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
+        "consultations": OpenConsultationFactory(states=[nigeria]).pk,
     }
 
 

@@ -3,8 +3,10 @@
 import itertools
 
 import pytest
+from django.utils import timezone
 from django_countries import countries
 
+from actionplans.models import ConsultationComment
 from meetings.models import Outcome
 from tests.api_helpers import queries_for
 from tests.factories import (
@@ -12,11 +14,13 @@ from tests.factories import (
     ActionPlanFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    ConsultationAnswerFactory,
     FocalPointFactory,
     MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
+    OpenConsultationFactory,
     OutcomeFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
@@ -70,6 +74,17 @@ def an_update(nigeria, smedan, turkiye):
     return ProgressUpdateFactory(item=an_item(nigeria, turkiye))
 
 
+def a_closed_consultation(nigeria, smedan, turkiye):
+    """Answered by Nigeria with a comment, Türkiye silent: readable by everyone."""
+    consultation = OpenConsultationFactory(states=[nigeria, turkiye])
+    answer = ConsultationAnswerFactory(
+        consultation=consultation, state=nigeria, position="accept_with_comments"
+    )
+    ConsultationComment.objects.create(answer=answer, section="Section 1", text="Reword.")
+    consultation.record_closing(by=None, now=timezone.now())
+    return consultation
+
+
 # endpoint -> what makes one more row of it (given Nigeria, SMEDAN, Türkiye)
 ROWS = {
     "member-states": lambda n, s, t: MemberStateFactory(iso_code=next(COUNTRY_CODES)),
@@ -85,6 +100,7 @@ ROWS = {
     "action-plans": lambda n, s, t: a_plan(n, t),
     "action-items": lambda n, s, t: an_item(n, t),
     "progress-updates": an_update,
+    "consultations": a_closed_consultation,
 }
 SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates"}
 

@@ -14,10 +14,12 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from d8portal.clock import secretariat_today
 from d8portal.models import ApiToken
 from meetings.models import Outcome
 from memberstates.models import MoUAccession
@@ -29,6 +31,7 @@ from tests.factories import (
     MeetingFactory,
     MoUAccessionFactory,
     MoUFactory,
+    OpenConsultationFactory,
     OutcomeFactory,
     ProgressUpdateFactory,
     TaskForceFactory,
@@ -77,6 +80,13 @@ def world(nigeria, turkiye, smedan, kosgeb, nigeria_focal, turkiye_focal, secret
     theirs = ActionItemFactory(plan=plan, lead_state=turkiye)
     update = ProgressUpdateFactory(item=item, author=nigeria_focal)
     ProgressUpdateFactory(item=theirs, author=turkiye_focal)
+    today = secretariat_today()
+    consulted = OpenConsultationFactory(
+        states=[nigeria, turkiye], circulated_on=today, deadline=today + datetime.timedelta(30)
+    )
+    ActionItemFactory(plan=consulted.plan, lead_state=nigeria)
+    closed = OpenConsultationFactory(states=[nigeria, turkiye])
+    closed.record_closing(by=None, now=timezone.now())
     return {
         "member-states": ["nigeria", "turkiye"],
         "task-forces": ["smes"],
@@ -93,6 +103,7 @@ def world(nigeria, turkiye, smedan, kosgeb, nigeria_focal, turkiye_focal, secret
         "mous": list(MoUAccession.objects.values_list("mou_id", flat=True)),
         "agenda-items": list(meeting.agenda_items.values_list("pk", flat=True)),
         "delegations": list(meeting.attendances.values_list("pk", flat=True)),
+        "consultations": [consulted.pk, closed.pk],
     }
 
 
@@ -124,15 +135,16 @@ def is_write(ctx):
     return ctx.operation.method.upper() in {"POST", "PUT", "PATCH"}
 
 
-def is_progress_post(ctx):
+def is_focal_point_post(ctx):
     return ctx.operation.method.upper() == "POST" and ctx.operation.path.endswith(
-        "progress-updates/"
+        ("progress-updates/", "consultations/{id}/answer/")
     )
 
 
-# A focal point reads everything and posts progress; their other writes stop at the permission
-# check (tested in each app), so generating bodies for them would only cost time.
-focal_point_operations = schema.include(lambda ctx: not is_write(ctx) or is_progress_post(ctx))
+# A focal point reads everything, posts progress and answers consultations; their other writes
+# stop at the permission check (tested in each app), so generating bodies for them would only
+# cost time.
+focal_point_operations = schema.include(lambda ctx: not is_write(ctx) or is_focal_point_post(ctx))
 # The Secretariat's writes reach validation and the database: generated bodies only (the
 # boundary-value phase multiplies the cases of wide bodies past this test's time budget).
 secretariat_writes = schema.include(is_write)
