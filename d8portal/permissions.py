@@ -7,10 +7,13 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 SECRETARIAT = "Secretariat"
-PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans"]
+PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans", "knowledge"]
 # Progress updates are history and reminders the record of what was sent: the Secretariat
 # reads and adds them, never rewrites or removes them.
 READ_AND_ADD_ONLY = ["progressupdate", "reminder"]
+# Exchange requests are between member states: the Secretariat follows and closes them, it
+# neither makes nor removes one.
+FOLLOW_ONLY = ["exchangerequest"]
 # Records the portal keeps for itself (stored report files): nobody edits them by hand.
 MACHINE_KEPT = ["meetingreport"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
@@ -36,6 +39,7 @@ def secretariat_permissions(apps=global_apps):
         .exclude(content_type__model__startswith="historical")
         .exclude(content_type__model__in=MACHINE_KEPT)
         .exclude(content_type__model__in=READ_AND_ADD_ONLY, codename__regex=r"^(change|delete)_")
+        .exclude(content_type__model__in=FOLLOW_ONLY, codename__regex=r"^(add|delete)_")
     )
     view_only = Permission.objects.none()
     for app_label, codename in VIEW_ONLY + SCHEDULE:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "taskforces",
     "meetings",
     "actionplans",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("taskforces.urls")),
     path("", include("meetings.urls")),
     path("", include("actionplans.urls")),
+    path("", include("knowledge.urls")),
 ]
