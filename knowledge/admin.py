@@ -56,7 +56,7 @@ class AttachmentInline(admin.TabularInline):
 class BestPracticeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "state", "body", "pillar", "instrument", "status", "submitted_at"]
     list_filter = ["status", "pillar", "instrument", "state", "themes"]
-    list_select_related = ["state", "body"]
+    list_select_related = ["state", "body__state"]
     search_fields = ["title", "summary", "description", "state__name", "body__acronym"]
     autocomplete_fields = ["state", "body", "contact", "meetings", "action_items"]
     filter_horizontal = ["themes"]

@@ -43,8 +43,8 @@ def best_practice_save(*, form, user, submit=False):
 
 def best_practice_submit(*, practice, user):
     """A focal point hands their state's draft or returned practice to the Secretariat."""
-    if not BestPractice.objects.editable_by(user).filter(pk=practice.pk).exists():
-        raise InvalidTransition("Only a draft or returned practice of your state can be submitted.")
+    if not MemberState.objects.of_focal_point(user).filter(pk=practice.state_id).exists():
+        raise PermissionDenied("Only the state's focal points submit its practices.")
     practice.submit(by=user)
     return practice
 

@@ -20,7 +20,9 @@ from tests.factories import (
     ActionPlanFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    BestPracticeFactory,
     DocumentFactory,
+    ExchangeRequestFactory,
     FocalPointFactory,
     MeetingFactory,
     MemberStateFactory,
@@ -30,6 +32,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
+    ThemeFactory,
     UserFactory,
 )
 
@@ -64,6 +67,15 @@ def _reminder():
     )
 
 
+def _practice():
+    state = _state()
+    practice = BestPracticeFactory(
+        state=state, contact=FocalPointFactory(body=SMEBodyFactory(state=state))
+    )
+    practice.themes.set([ThemeFactory()])
+    return practice
+
+
 def _task_force():
     task_force = TaskForceFactory()
     task_force.coordinators.set(_states(2))
@@ -94,8 +106,13 @@ ROW_MAKERS = {
         item=ActionItemFactory(lead_state=_state()), author=UserFactory()
     ),
     "actionplans.reminder": _reminder,
+    "knowledge.theme": ThemeFactory,
+    "knowledge.bestpractice": _practice,
+    "knowledge.exchangerequest": lambda: ExchangeRequestFactory(
+        practice=_practice(), requesting_state=_state()
+    ),
 }
-READ_ONLY = {"actionplans.progressupdate", "actionplans.reminder"}
+READ_ONLY = {"actionplans.progressupdate", "actionplans.reminder", "knowledge.exchangerequest"}
 
 
 def _url(model, view, *args):
@@ -124,7 +141,9 @@ def test_secretariat_opens_the_add_page_of_every_editable_model(client, secretar
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", sorted(READ_ONLY))
-def test_progress_updates_and_reminders_cannot_be_added_in_the_admin(client, secretariat, model):
+def test_history_and_exchanges_between_states_cannot_be_added_in_the_admin(
+    client, secretariat, model
+):
     client.force_login(secretariat)
     assert client.get(_url(model, "add")).status_code == 403
 
@@ -272,7 +291,8 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
     registered = {
         model._meta.label_lower
         for model in admin.site._registry
-        if model._meta.app_label in {"memberstates", "taskforces", "meetings", "actionplans"}
+        if model._meta.app_label
+        in {"memberstates", "taskforces", "meetings", "actionplans", "knowledge"}
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)

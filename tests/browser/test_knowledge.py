@@ -1,0 +1,66 @@
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from knowledge.models import BestPractice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_practice_goes_from_a_focal_point_through_the_secretariat_to_a_visitors_compendium(
+    page, log_in, nigeria_focal, secretariat, smedan
+):
+    # A Nigerian focal point writes a practice and submits it.
+    log_in("focal.nigeria", login_path="/accounts/login/")
+    page.get_by_role("link", name="Best practices").first.click()
+    page.get_by_role("link", name="Write a practice").click()
+    page.get_by_label("Title").fill("Shared agro-processing centres")
+    page.get_by_label("Pillar of the Call to Action").select_option(label="Green transition")
+    page.get_by_label("Clusters").check()
+    page.get_by_label("Kind of instrument").select_option(label="Programme")
+    page.get_by_label("Summary").fill("Small processors share solar-powered equipment.")
+    page.get_by_label("Description").fill(
+        "Cooperatives of cassava processors run common facilities with solar dryers."
+    )
+    page.get_by_label("Start year").fill("2019")
+    page.get_by_role("button", name="Save and submit to the Secretariat").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "The practice was submitted to the Secretariat."
+    )
+    practice = BestPractice.objects.get(title="Shared agro-processing centres")
+    assert practice.status == BestPractice.Status.SUBMITTED
+
+    # The Secretariat publishes it in the admin.
+    page.context.clear_cookies()
+    log_in("secretariat")
+    page.goto("/admin/knowledge/bestpractice/?status__exact=submitted")
+    page.locator(f"input.action-select[value='{practice.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 practice(s) published.")
+
+    # A visitor finds it by a word of its description, and by its pillar.
+    page.context.clear_cookies()
+    page.goto("/best-practices/")
+    page.get_by_role("textbox", name="Search").fill("cassava")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Shared agro-processing centres")).to_be_visible()
+
+    page.goto("/best-practices/")
+    page.get_by_role("combobox", name="Pillar").select_option(label="Green transition")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Shared agro-processing centres")).to_be_visible()
+
+    page.get_by_role("link", name="Shared agro-processing centres").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shared agro-processing centres")
+    expect(page.get_by_text("Cooperatives of cassava processors")).to_be_visible()
+
+    page.goto("/best-practices/?pillar=green_transition")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the compendium").click()
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Shared agro-processing centres" in text
+    assert "Green transition" in text
