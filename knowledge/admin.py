@@ -92,6 +92,9 @@ class BestPracticeAdmin(SimpleHistoryAdmin):
     inlines = [AttachmentInline]
     actions = ["publish", "return_to_states", "archive"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).without_vector()
+
     def _each(self, request, queryset, step, done):
         changed = 0
         for practice in queryset:

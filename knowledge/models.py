@@ -77,8 +77,17 @@ class BestPracticeQuerySet(models.QuerySet):
             status__in=BestPractice.EDITABLE_STATUSES,
         )
 
+    def without_vector(self):
+        # The stored vector is large and only the database reads it.
+        return self.defer("search_vector")
+
     def for_listing(self):
-        return self.select_related("state", "body").prefetch_related("themes")
+        return self.without_vector().select_related("state", "body").prefetch_related("themes")
+
+    def for_state_page(self):
+        """A member state's published practices by pillar, for its page (reached from the
+        state through the reverse relation `best_practices`)."""
+        return self.published().in_pillar_order().without_vector().select_related("body")
 
     def in_pillar_order(self):
         """Pillars in the order of the Call to Action, practices under no pillar last."""
@@ -117,7 +126,7 @@ class BestPracticeQuerySet(models.QuerySet):
             )
         return self.filter(matches)
 
-    def matching(self, *, q="", pillar="", state=None, instrument="", year=None, **ignored):
+    def matching(self, *, q="", pillar="", state=None, instrument="", year=None):
         """The catalogue's filters: search text, pillar ("none" for none), state, instrument
         and start year; empty values filter nothing."""
         practices = self

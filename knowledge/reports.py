@@ -26,6 +26,7 @@ def compendium_practices(filters):
         BestPractice.objects.published()
         .matching(**filters)
         .in_pillar_order()
+        .without_vector()
         .select_related("state", "body")
         .prefetch_related("themes", "meetings__task_force", "action_items")
     )

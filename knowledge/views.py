@@ -85,6 +85,7 @@ def compendium(request):
 def _practice_with_records(user):
     return (
         BestPractice.objects.visible_to(user)
+        .without_vector()
         .select_related("state", "body", "contact__body", "published_by")
         .prefetch_related("themes", "meetings__task_force", "action_items", "attachments")
     )
@@ -142,8 +143,8 @@ def _own_practice(request, pk):
 def our_practices(request):
     """The focal point's state's practices in every status, with the Secretariat's comments."""
     states = _states_or_403(request.user)
-    practices = BestPractice.objects.filter(state__in=states).select_related("state", "body")
-    practices = practices.order_by("-updated_at", "pk")
+    practices = BestPractice.objects.filter(state__in=states).without_vector()
+    practices = practices.select_related("state", "body").order_by("-updated_at", "pk")
     return render(
         request,
         "knowledge/our_practices.html",
