@@ -185,6 +185,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_5_and_200_items(client, s
             )
             ActionItemFactory(lead_state=_state(), due_date=due_soon)
             ProgressUpdateFactory(item=ActionItemFactory(lead_state=_state()))
+            BestPracticeFactory(state=_state(), status="submitted")
 
     make(5)
     with_5 = _changelist_queries(client, "/admin/")

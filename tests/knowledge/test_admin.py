@@ -129,3 +129,12 @@ def test_the_secretariat_group_keeps_practices_and_follows_exchanges(secretariat
     assert {"add_bestpractice", "change_bestpractice", "view_exchangerequest"} <= codenames
     assert {"change_exchangerequest", "add_theme", "change_bestpracticeattachment"} <= codenames
     assert not {"add_exchangerequest", "delete_exchangerequest"} & codenames
+
+
+def test_the_dashboard_lists_the_practices_awaiting_publication(
+    client, secretariat, submitted, nigerian_draft, nigerian_practice
+):
+    client.force_login(secretariat)
+    response = client.get("/admin/")
+    assert response.context["dashboard"]["practices_to_review"] == [submitted]
+    assert "Best practices awaiting publication (1)" in response.content.decode()
