@@ -282,14 +282,19 @@ def exchange_detail(request, pk):
         exchange.status == ExchangeRequest.Status.OPEN
         and my_states.filter(pk=exchange.practice.state_id).exists()
     )
-    reply_form = ExchangeReplyForm(request.POST if "reply" in request.POST else None)
+    closing = request.POST.get("action") == "close"
+    reply_form = ExchangeReplyForm(
+        request.POST if request.method == "POST" and not closing else None
+    )
     status = 200
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "close":
-                exchange_request_close(exchange=exchange, user=request.user)
-                messages.success(request, "The request was closed.")
-                return redirect(exchange)
+    try:
+        if closing:
+            exchange_request_close(exchange=exchange, user=request.user)
+            messages.success(request, "The request was closed.")
+            return redirect(exchange)
+        if reply_form.is_bound:
+            if exchange.status == ExchangeRequest.Status.OPEN and not may_reply:
+                raise PermissionDenied("Only the owning state's focal points answer a request.")
             if reply_form.is_valid():
                 exchange_request_reply(
                     exchange=exchange, user=request.user, reply=reply_form.cleaned_data["reply"]
@@ -297,9 +302,9 @@ def exchange_detail(request, pk):
                 messages.success(request, "Your answer was sent.")
                 return redirect(exchange)
             status = 400
-        except InvalidTransition as exc:
-            messages.error(request, exc.messages[0])
-            return redirect(exchange)
+    except InvalidTransition as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(exchange)
     context = {
         "exchange": exchange,
         "reply_form": reply_form if may_reply else None,

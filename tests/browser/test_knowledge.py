@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from knowledge.models import BestPractice
-from tests.factories import ThemeFactory
+from knowledge.models import BestPractice, ExchangeRequest
+from tests.factories import BestPracticeFactory, ThemeFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,3 +68,30 @@ def test_a_practice_goes_from_a_focal_point_through_the_secretariat_to_a_visitor
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Shared agro-processing centres" in text
     assert "Green transition" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_focal_point_asks_for_an_exchange_and_the_owning_state_answers_it(
+    page, log_in, nigeria_focal, turkiye_focal, kosgeb, mailoutbox
+):
+    practice = BestPracticeFactory(state=kosgeb.state, body=kosgeb, title="SME financing model")
+
+    log_in("focal.nigeria", login_path="/accounts/login/")
+    page.goto(practice.get_absolute_url())
+    page.get_by_label("Your message").fill("Could we learn how the interest support works?")
+    page.get_by_role("button", name="Ask for an exchange").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your request was sent to the focal points of Türkiye."
+    )
+    assert [m.to for m in mailoutbox] == [[turkiye_focal.focal_point.email]]
+
+    page.context.clear_cookies()
+    log_in("focal.turkiye", login_path="/accounts/login/")
+    page.goto("/exchanges/")
+    page.get_by_role("link", name="SME financing model").click()
+    page.get_by_label("Your answer").fill("Gladly: a call on 3 December?")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_role("status")).to_have_text("Your answer was sent.")
+    expect(page.get_by_text("Gladly: a call on 3 December?")).to_be_visible()
+    assert ExchangeRequest.objects.get().status == ExchangeRequest.Status.ANSWERED
+    assert mailoutbox[-1].to == [nigeria_focal.focal_point.email]

@@ -200,9 +200,10 @@ def test_the_owning_state_answers_and_the_asker_is_emailed(
     assert "You receive this because you asked for this exchange for Nigeria." in message.body
 
 
-def test_the_asking_state_cannot_answer_its_own_request(client, nigeria_focal, exchange):
+@pytest.mark.parametrize("reply", ["Answering myself.", ""])
+def test_the_asking_state_cannot_answer_its_own_request(client, nigeria_focal, exchange, reply):
     client.force_login(nigeria_focal)
-    response = client.post(exchange.get_absolute_url(), {"reply": "Answering myself."})
+    response = client.post(exchange.get_absolute_url(), {"reply": reply})
     assert response.status_code == 403
     exchange.refresh_from_db()
     assert (exchange.status, exchange.reply) == (Status.OPEN, "")
