@@ -506,7 +506,7 @@ def test_our_practices_lists_every_status_of_the_own_state_only(
 
 
 @pytest.mark.parametrize("persona", ["delegate", "secretariat"])
-def test_our_practices_is_for_focal_points(client, request, persona):
+def test_our_practices_is_for_focal_points(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/best-practices/ours/").status_code == 403
 
