@@ -2,6 +2,7 @@
 
 from actionplans.models import ActionItem, Consultation, ProgressUpdate
 from d8portal.clock import secretariat_today
+from knowledge.models import BestPractice
 from meetings.models import Meeting
 from memberstates.models import MoU
 
@@ -12,6 +13,7 @@ DASHBOARD_PERMISSIONS = [
     "actionplans.view_consultation",
     "meetings.view_meeting",
     "memberstates.view_mou",
+    "knowledge.view_bestpractice",
 ]
 LATEST_UPDATES = 10
 UPCOMING_MEETINGS = 10
@@ -19,7 +21,7 @@ UPCOMING_MEETINGS = 10
 
 def secretariat_dashboard(today=None):
     """Overdue items by responsible state, items due soon, meetings ahead, open consultations,
-    MoU adherence, and the latest progress updates."""
+    MoU adherence, best practices awaiting publication and the latest progress updates."""
     today = today or secretariat_today()
     items = ActionItem.objects.select_related("lead_state", "plan").prefetch_related(
         "supporting_states"
@@ -41,6 +43,12 @@ def secretariat_dashboard(today=None):
         ),
         "open_consultations": list(Consultation.objects.open().with_counts().order_by("deadline")),
         "mous": list(MoU.objects.with_adherence()),
+        "practices_to_review": list(
+            BestPractice.objects.filter(status=BestPractice.Status.SUBMITTED)
+            .without_vector()
+            .select_related("state")
+            .order_by("submitted_at", "pk")
+        ),
         "latest_updates": list(
             ProgressUpdate.objects.select_related("item", "author")[:LATEST_UPDATES]
         ),

@@ -1,6 +1,9 @@
-"""Database rules that constraints cannot express, installed by migrations as triggers."""
+"""Database rules that constraints cannot express, installed by migrations as triggers, and
+indexes that must work on both PostgreSQL and the embedded SQLite."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
+from django.db.models import Index
 
 
 def forbid_update_trigger(table, *, when, message):
@@ -42,3 +45,52 @@ def forbid_update_trigger(table, *, when, message):
             schema_editor.execute(f"DROP TRIGGER {name};")
 
     return migrations.RunPython(install, uninstall)
+
+
+def search_vector_trigger(table, *, column, config, weighted):
+    """A migration operation that keeps a tsvector column up to date on PostgreSQL.
+
+    `weighted` is a list of (SQL text expression over NEW, weight A–D). A trigger, not a
+    generated column, so that the expressions may read other tables (the state's name) and
+    every write, bulk update or admin edit included, keeps the vector right. Other databases
+    get nothing: the column stays empty and search falls back to plain matching.
+    """
+    name = f"{table}_{column}"
+    parts = " || ".join(
+        f"setweight(to_tsvector('{config}'::regconfig, coalesce({expression}, '')), '{weight}')"
+        for expression, weight in weighted
+    )
+
+    def install(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(
+            f"""
+            CREATE FUNCTION {name}() RETURNS trigger AS $$
+            BEGIN
+                NEW.{column} := {parts};
+                RETURN NEW;
+            END;
+            $$ LANGUAGE plpgsql;
+            CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table}
+                FOR EACH ROW EXECUTE FUNCTION {name}();
+            """
+        )
+        # Rows already there get their vector from the trigger. Names come from the migration.
+        schema_editor.execute(f"UPDATE {table} SET {column} = NULL")  # noqa: S608
+
+    def uninstall(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();")
+
+    return migrations.RunPython(install, uninstall)
+
+
+class PortableGinIndex(GinIndex):
+    """A GIN index on PostgreSQL; elsewhere (the embedded SQLite) a plain index, so that the
+    same migrations, and SQLite's table rebuilds, run on both."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return Index.create_sql(self, model, schema_editor, using=using, **kwargs)

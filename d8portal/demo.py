@@ -22,6 +22,7 @@ from actionplans.models import (
     ConsultationComment,
     DeadlineExtension,
 )
+from knowledge.models import BestPractice, ExchangeRequest, Theme
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 from taskforces.models import TaskForce
@@ -56,6 +57,8 @@ class DemoLoader:
         self._load_action_plans(states, meetings)
         documents = self._load_documents(meetings)
         self._load_consultations(states, documents, users)
+        practices = self._load_best_practices(states, bodies, meetings, users)
+        self._load_exchange_requests(practices, users)
         return self.created
 
     def _load_states(self):
@@ -309,6 +312,63 @@ class DemoLoader:
     @staticmethod
     def _noon(date):
         return timezone.make_aware(datetime.datetime.combine(date, datetime.time(12)))
+
+    def _load_best_practices(self, states, bodies, meetings, users):
+        practices = {}
+        secretariat = next((u for u in users.values() if u.is_staff), None)
+        for row in self.data["best_practices"]:
+            body = bodies[row["body"]]
+            published_on = row.get("published_on")
+            published_at = None
+            if published_on:
+                published_at = timezone.make_aware(
+                    datetime.datetime.combine(published_on, datetime.time(12))
+                )
+            practice = self._get_or_create(
+                BestPractice,
+                state=states[row["state"]],
+                title=row["title"],
+                defaults={
+                    "body": body,
+                    "pillar": row["pillar"],
+                    "instrument": row["instrument"],
+                    "summary": row["summary"].strip(),
+                    "description": row["description"].strip(),
+                    "results": row.get("results", ""),
+                    "start_year": row.get("start_year"),
+                    "contact": body.focal_points.filter(role="primary", is_active=True).first(),
+                    "status": row["status"],
+                    "submitted_at": published_at
+                    or (timezone.now() if row["status"] == BestPractice.Status.SUBMITTED else None),
+                    "published_at": published_at,
+                    "published_by": secretariat if published_at else None,
+                },
+            )
+            if row["themes"] and not practice.themes.exists():
+                practice.themes.set(Theme.objects.filter(slug__in=row["themes"]))
+            if row.get("meetings") and not practice.meetings.exists():
+                practice.meetings.set([meetings[slug] for slug in row["meetings"]])
+            if row.get("action_items") and not practice.action_items.exists():
+                practice.action_items.set(
+                    ActionItem.objects.filter(reference__in=row["action_items"])
+                )
+            practices[row["title"]] = practice
+        return practices
+
+    def _load_exchange_requests(self, practices, users):
+        for row in self.data["exchange_requests"]:
+            asker = users.get(row["requested_by"])
+            if asker is None:  # loaded without the demo accounts
+                continue
+            self._get_or_create(
+                ExchangeRequest,
+                practice=practices[row["practice"]],
+                requested_by=asker,
+                defaults={
+                    "requesting_state": asker.focal_point.body.state,
+                    "message": row["message"].strip(),
+                },
+            )
 
 
 def load_demo(*, with_accounts=True, password=None):

@@ -7,7 +7,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 SECRETARIAT = "Secretariat"
-PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans"]
+PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans", "knowledge"]
 # Progress updates are history, reminders the record of what was sent, deadline extensions
 # the record of who moved a deadline and why: the Secretariat reads and adds them, never
 # rewrites or removes them.
@@ -18,6 +18,9 @@ READ_ONLY = ["consultationanswer", "consultationnotice"]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.
 CHANGE_ONLY = ["consultationcomment"]
+# Exchange requests are between member states: the Secretariat follows and closes them, it
+# neither makes nor removes one.
+FOLLOW_ONLY = ["exchangerequest"]
 # Records the portal keeps for itself (stored report files): nobody edits them by hand.
 MACHINE_KEPT = ["meetingreport"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
@@ -45,6 +48,7 @@ def secretariat_permissions(apps=global_apps):
         .exclude(content_type__model__in=READ_AND_ADD_ONLY, codename__regex=r"^(change|delete)_")
         .exclude(content_type__model__in=READ_ONLY, codename__regex=r"^(add|change|delete)_")
         .exclude(content_type__model__in=CHANGE_ONLY, codename__regex=r"^(add|delete)_")
+        .exclude(content_type__model__in=FOLLOW_ONLY, codename__regex=r"^(add|delete)_")
     )
     view_only = Permission.objects.none()
     for app_label, codename in VIEW_ONLY + SCHEDULE:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "taskforces",
     "meetings",
     "actionplans",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("taskforces.urls")),
     path("", include("meetings.urls")),
     path("", include("actionplans.urls")),
+    path("", include("knowledge.urls")),
 ]

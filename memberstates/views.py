@@ -32,6 +32,8 @@ def state_detail(request, slug):
         "accessions": state.accessions.select_related("mou"),
         "task_forces": state.coordinated_task_forces.all(),
         "hosted_meetings": state.hosted_meetings.select_related("task_force"),
+        # Upper records through the reverse relation only: knowledge is above this app.
+        "best_practices": state.best_practices.published().in_pillar_order().select_related("body"),
         "focal_points": focal_points,
         "is_own_state": state in MemberState.objects.of_focal_point(request.user),
     }

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from actionplans.models import (
     ActionItem,
@@ -10,6 +11,7 @@ from actionplans.models import (
     ConsultationAnswer,
     ProgressUpdate,
 )
+from knowledge.models import BestPractice, ExchangeRequest, Theme
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 from taskforces.models import TaskForce
@@ -191,3 +193,47 @@ class ConsultationAnswerFactory(factory.django.DjangoModelFactory):
     consultation = factory.SubFactory(OpenConsultationFactory)
     state = factory.SubFactory(MemberStateFactory)
     position = ConsultationAnswer.Position.ACCEPT
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class BestPracticeFactory(factory.django.DjangoModelFactory):
+    """A published practice unless a status is given; the body is one of the state's."""
+
+    class Meta:
+        model = BestPractice
+
+    state = factory.SubFactory(MemberStateFactory)
+    body = factory.SubFactory(SMEBodyFactory, state=factory.SelfAttribute("..state"))
+    title = factory.Sequence(lambda n: f"Practice {n}")
+    instrument = BestPractice.Instrument.PROGRAMME
+    summary = "What the practice does, in two sentences."
+    description = "How the practice works."
+    status = BestPractice.Status.PUBLISHED
+    published_at = factory.Maybe(
+        factory.LazyAttribute(lambda p: p.status in ("published", "archived")),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+    return_comment = factory.Maybe(
+        factory.LazyAttribute(lambda p: p.status == "returned"),
+        yes_declaration="Please add the results.",
+        no_declaration="",
+    )
+
+
+class ExchangeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExchangeRequest
+
+    practice = factory.SubFactory(BestPracticeFactory)
+    requesting_state = factory.SubFactory(MemberStateFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    message = "Could we learn how this works?"

@@ -20,9 +20,11 @@ from tests.factories import (
     ActionPlanFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    BestPracticeFactory,
     ConsultationAnswerFactory,
     ConsultationFactory,
     DocumentFactory,
+    ExchangeRequestFactory,
     FocalPointFactory,
     MeetingFactory,
     MemberStateFactory,
@@ -32,6 +34,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
+    ThemeFactory,
     UserFactory,
 )
 
@@ -84,6 +87,15 @@ def _consultation_notice():
     )
 
 
+def _practice():
+    state = _state()
+    practice = BestPracticeFactory(
+        state=state, contact=FocalPointFactory(body=SMEBodyFactory(state=state))
+    )
+    practice.themes.set([ThemeFactory()])
+    return practice
+
+
 def _task_force():
     task_force = TaskForceFactory()
     task_force.coordinators.set(_states(2))
@@ -116,8 +128,18 @@ ROW_MAKERS = {
     "actionplans.reminder": _reminder,
     "actionplans.consultation": _consultation,
     "actionplans.consultationnotice": _consultation_notice,
+    "knowledge.theme": ThemeFactory,
+    "knowledge.bestpractice": _practice,
+    "knowledge.exchangerequest": lambda: ExchangeRequestFactory(
+        practice=_practice(), requesting_state=_state()
+    ),
 }
-READ_ONLY = {"actionplans.progressupdate", "actionplans.reminder", "actionplans.consultationnotice"}
+READ_ONLY = {
+    "actionplans.progressupdate",
+    "actionplans.reminder",
+    "actionplans.consultationnotice",
+    "knowledge.exchangerequest",
+}
 
 
 def _url(model, view, *args):
@@ -146,7 +168,7 @@ def test_secretariat_opens_the_add_page_of_every_editable_model(client, secretar
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", sorted(READ_ONLY))
-def test_progress_updates_reminders_and_notices_cannot_be_added_in_the_admin(
+def test_records_the_portal_or_the_states_write_cannot_be_added_in_the_admin(
     client, secretariat, model
 ):
     client.force_login(secretariat)
@@ -190,6 +212,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_5_and_200_items(client, s
             )
             ActionItemFactory(lead_state=_state(), due_date=due_soon)
             ProgressUpdateFactory(item=ActionItemFactory(lead_state=_state()))
+            BestPracticeFactory(state=_state(), status="submitted")
 
     make(5)
     with_5 = _changelist_queries(client, "/admin/")
@@ -296,7 +319,8 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
     registered = {
         model._meta.label_lower
         for model in admin.site._registry
-        if model._meta.app_label in {"memberstates", "taskforces", "meetings", "actionplans"}
+        if model._meta.app_label
+        in {"memberstates", "taskforces", "meetings", "actionplans", "knowledge"}
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)

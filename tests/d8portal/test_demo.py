@@ -19,7 +19,8 @@ def record_counts():
     models = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"auth", "memberstates", "taskforces", "meetings", "actionplans"}
+        if m._meta.app_label
+        in {"auth", "memberstates", "taskforces", "meetings", "actionplans", "knowledge"}
     ]
     return {m._meta.label: m.objects.count() for m in models}
 

@@ -1,0 +1,183 @@
+from django import forms
+
+from actionplans.models import ActionItem
+from d8portal.uploads import too_large_error, validate_document
+from meetings.models import Meeting
+from memberstates.models import FocalPoint, MemberState, SMEBody
+
+from .models import FIRST_YEAR, LAST_YEAR, SEARCH_MAX_LENGTH, BestPractice, Pillar
+
+
+def _required_text(value, message):
+    value = value.strip()
+    if not value:
+        raise forms.ValidationError(message)
+    return value
+
+
+class BestPracticeForm(forms.ModelForm):
+    """A focal point writes their state's practice: the state follows from the body chosen."""
+
+    attachment = forms.FileField(
+        label="Add an attachment (optional)",
+        required=False,
+        help_text="PDF, Word, Excel or an image: a brochure, an evaluation, figures.",
+    )
+
+    class Meta:
+        model = BestPractice
+        fields = [
+            "title",
+            "body",
+            "pillar",
+            "themes",
+            "instrument",
+            "summary",
+            "description",
+            "results",
+            "start_year",
+            "contact",
+            "meetings",
+            "action_items",
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "meetings": forms.SelectMultiple(attrs={"size": 6}),
+            "action_items": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        labels = {"pillar": "Pillar of the Call to Action"}
+        help_texts = {
+            "meetings": "The meetings where the practice was presented. Hold Ctrl (⌘ on a Mac) "
+            "to choose several.",
+            "action_items": "The action items the practice serves. Hold Ctrl (⌘ on a Mac) to "
+            "choose several.",
+        }
+
+    def __init__(self, *args, states=None, too_large=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if self.instance.pk is not None:
+            states = MemberState.objects.filter(pk=self.instance.state_id)
+        self.fields["body"].queryset = bodies = SMEBody.objects.filter(state__in=states)
+        if self.instance.pk is None and len(bodies) == 1:
+            self.initial.setdefault("body", bodies[0].pk)
+        self.fields["contact"].queryset = FocalPoint.objects.filter(
+            body__state__in=states, is_active=True
+        ).select_related("body")
+        self.fields["pillar"].choices = [("", "None of the three"), *Pillar.choices]
+        self.fields["meetings"].queryset = Meeting.objects.select_related("task_force")
+        self.fields["action_items"].queryset = ActionItem.objects.order_by("reference")
+        self.fields["meetings"].required = self.fields["action_items"].required = False
+
+    def clean_title(self):
+        return _required_text(self.cleaned_data["title"], "Give the practice a title.")
+
+    def clean_summary(self):
+        return _required_text(self.cleaned_data["summary"], "Summarize the practice.")
+
+    def clean_description(self):
+        return _required_text(self.cleaned_data["description"], "Describe the practice.")
+
+    def clean_attachment(self):
+        if "attachment" in self.too_large:
+            raise too_large_error()
+        attachment = self.cleaned_data.get("attachment")
+        if attachment:
+            validate_document(attachment)
+        return attachment
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("body"):
+            self.instance.state = cleaned["body"].state
+        return cleaned
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's search and filters, shared by the page and the compendium."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text='Words of the practice; "quotes" for a phrase, -word to leave out.',
+    )
+    pillar = forms.ChoiceField(
+        choices=[("", "Any pillar"), *Pillar.choices, ("none", "None of the three")],
+        required=False,
+    )
+    state = forms.ModelChoiceField(
+        MemberState.objects.all(),
+        required=False,
+        empty_label="All member states",
+        to_field_name="slug",
+        label="Member state",
+    )
+    instrument = forms.ChoiceField(
+        choices=[("", "Any instrument"), *BestPractice.Instrument.choices],
+        required=False,
+        label="Kind of instrument",
+    )
+    year = forms.IntegerField(
+        label="Start year", min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
+
+    def filters(self):
+        """The cleaned filters for BestPracticeQuerySet.matching(); call after is_valid()."""
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def described(self):
+        """The filters applied, in words, for the compendium's cover."""
+        if not self.is_bound:
+            return []
+        described = []
+        for name, value in self.filters().items():
+            field = self[name]
+            if name == "q":
+                shown = f"“{value}”"
+            elif hasattr(field.field, "choices") and not isinstance(value, MemberState):
+                shown = dict(field.field.choices).get(value, value)
+            else:
+                shown = value
+            described.append(f"{field.label}: {shown}")
+        return described
+
+
+class ExchangeRequestForm(forms.Form):
+    message = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="What would you like to learn, and how: a call, a visit, documents.",
+    )
+
+    def clean_message(self):
+        return _required_text(self.cleaned_data["message"], "Write a short message.")
+
+
+class ExchangeReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="It is e-mailed to the focal point who asked.",
+    )
+
+    def clean_reply(self):
+        return _required_text(self.cleaned_data["reply"], "Write your answer.")
+
+
+class ReturnForm(forms.Form):
+    """The Secretariat's comment when returning practices to their states."""
+
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=4000,
+        help_text="The state's focal points see it with the practice.",
+    )
+
+    def clean_comment(self):
+        return _required_text(self.cleaned_data["comment"], "Say why the practices are returned.")
