@@ -8,6 +8,7 @@ from actionplans.api import (
     ConsultationViewSet,
     ProgressUpdateViewSet,
 )
+from knowledge.api import BestPracticeViewSet
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
 from memberstates.api import (
     FocalPointViewSet,
@@ -33,5 +34,6 @@ router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("best-practices", BestPracticeViewSet, basename="best-practice")
 
 urlpatterns = router.urls

@@ -26,6 +26,7 @@ ENDPOINTS = [
     "action-items",
     "progress-updates",
     "consultations",
+    "best-practices",
 ]
 
 
@@ -181,6 +182,7 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         ActionPlanFactory,
         AgendaItemFactory,
         AttendanceFactory,
+        BestPracticeFactory,
         MeetingFactory,
         OpenConsultationFactory,
         OutcomeFactory,
@@ -208,6 +210,7 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "action-items": item.pk,
         "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
         "consultations": OpenConsultationFactory(states=[nigeria]).pk,
+        "best-practices": BestPracticeFactory(state=nigeria, body=smedan, status="draft").pk,
     }
 
 

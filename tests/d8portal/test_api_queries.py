@@ -14,6 +14,7 @@ from tests.factories import (
     ActionPlanFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    BestPracticeFactory,
     ConsultationAnswerFactory,
     FocalPointFactory,
     MeetingFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
+    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,15 @@ def a_closed_consultation(nigeria, smedan, turkiye):
     return consultation
 
 
+def a_practice(nigeria, smedan, turkiye):
+    """Nigeria's, with a theme and a meeting; Türkiye's drafts are read by the Secretariat."""
+    practice = BestPracticeFactory(state=nigeria, body=smedan)
+    practice.themes.add(ThemeFactory())
+    practice.meetings.add(MeetingFactory())
+    BestPracticeFactory(state=turkiye, status="draft")
+    return practice
+
+
 # endpoint -> what makes one more row of it (given Nigeria, SMEDAN, Türkiye)
 ROWS = {
     "member-states": lambda n, s, t: MemberStateFactory(iso_code=next(COUNTRY_CODES)),
@@ -101,6 +112,7 @@ ROWS = {
     "action-items": lambda n, s, t: an_item(n, t),
     "progress-updates": an_update,
     "consultations": a_closed_consultation,
+    "best-practices": a_practice,
 }
 SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates"}
 

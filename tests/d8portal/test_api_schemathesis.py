@@ -28,6 +28,7 @@ from tests.factories import (
     ActionPlanFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    BestPracticeFactory,
     MeetingFactory,
     MoUAccessionFactory,
     MoUFactory,
@@ -104,6 +105,11 @@ def world(nigeria, turkiye, smedan, kosgeb, nigeria_focal, turkiye_focal, secret
         "agenda-items": list(meeting.agenda_items.values_list("pk", flat=True)),
         "delegations": list(meeting.attendances.values_list("pk", flat=True)),
         "consultations": [consulted.pk, closed.pk],
+        "best-practices": [
+            BestPracticeFactory(state=nigeria, body=smedan, status="draft").pk,
+            BestPracticeFactory(state=turkiye, body=kosgeb).pk,
+            BestPracticeFactory(state=turkiye, body=kosgeb, status="draft").pk,
+        ],
     }
 
 
@@ -135,16 +141,19 @@ def is_write(ctx):
     return ctx.operation.method.upper() in {"POST", "PUT", "PATCH"}
 
 
-def is_focal_point_post(ctx):
+def is_focal_point_write(ctx):
+    if ctx.operation.path.startswith("/api/v1/best-practices/"):
+        return True
     return ctx.operation.method.upper() == "POST" and ctx.operation.path.endswith(
         ("progress-updates/", "consultations/{id}/answer/")
     )
 
 
-# A focal point reads everything, posts progress and answers consultations; their other writes
+# A focal point reads everything, posts progress, answers consultations and writes their state's
+# practices; their other writes
 # stop at the permission check (tested in each app), so generating bodies for them would only
 # cost time.
-focal_point_operations = schema.include(lambda ctx: not is_write(ctx) or is_focal_point_post(ctx))
+focal_point_operations = schema.include(lambda ctx: not is_write(ctx) or is_focal_point_write(ctx))
 # The Secretariat's writes reach validation and the database: generated bodies only (the
 # boundary-value phase multiplies the cases of wide bodies past this test's time budget).
 secretariat_writes = schema.include(is_write)
