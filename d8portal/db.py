@@ -2,6 +2,7 @@
 indexes that must work on both PostgreSQL and the embedded SQLite."""
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 from django.db.models import Index
 
@@ -36,7 +37,7 @@ def forbid_update_trigger(table, *, when, message):
                 """
             )
         else:
-            raise NotImplementedError(f"no trigger for {vendor}")
+            raise ImproperlyConfigured(f"The portal runs on PostgreSQL or SQLite, not {vendor}.")
 
     def uninstall(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
