@@ -5,12 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Prefetch, Q, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from d8portal.clock import secretariat_today
-from d8portal.uploads import limit_upload_size, oversized_request_problem
+from d8portal.uploads import upload_limited
 from memberstates.models import MemberState
 
 from .consultations import consultation_answer
@@ -117,20 +116,9 @@ def _visible_item(request, pk):
     return get_object_or_404(items.select_related("outcome__meeting"), pk=pk)
 
 
-@csrf_exempt
 @login_required
+@upload_limited
 def item_detail(request, pk):
-    # The upload cap must be installed before anything reads the body, CSRF check included.
-    if request.method == "POST":
-        if problem := oversized_request_problem(request):
-            status, message = problem
-            return HttpResponse(message, status=status, content_type="text/plain")
-        limit_upload_size(request)
-    return _item_detail(request, pk)
-
-
-@csrf_protect
-def _item_detail(request, pk):
     item = _visible_item(request, pk)
     if request.method == "POST":
         form = ProgressUpdateForm(

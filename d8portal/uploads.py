@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -107,12 +107,9 @@ def upload_limited(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "POST":
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                return HttpResponseBadRequest("Malformed Content-Length header.")
-            if length > settings.REQUEST_MAX_BYTES:
-                return HttpResponse("The upload is too large.", status=413)
+            if problem := oversized_request_problem(request):
+                status, message = problem
+                return HttpResponse(message, status=status, content_type="text/plain")
             limit_upload_size(request)
         return protected(request, *args, **kwargs)
 
