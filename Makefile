@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test install
+.PHONY: run test test-fast install
 
 install: $(VENV)/.installed
 
@@ -32,3 +32,9 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL="$${DATABASE_URL:-$$($(PY) tests/database_url.py)}" $(VENV)/bin/pytest
+
+# The inner loop: no browser, worker, production stack, fuzzer or demo; the test database is
+# kept between runs (--create-db after a migration changes it).
+test-fast: install
+	DATABASE_URL="$${DATABASE_URL:-$$($(PY) tests/database_url.py)}" $(VENV)/bin/pytest \
+		-m "not slow" --reuse-db $(ARGS)

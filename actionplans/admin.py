@@ -2,20 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export import fields
 from simple_history.admin import SimpleHistoryAdmin
 
-from d8portal.admin_site import ReadOnlyAdminMixin
-from d8portal.clock import secretariat_today
-from d8portal.importexport import (
+from core.admin import ReadOnlyAdminMixin
+from core.clock import secretariat_today
+from core.importexport import (
     AllOrNothingImportExportAdmin,
     NaturalKeysWidget,
     NaturalKeyWidget,
@@ -25,21 +21,17 @@ from meetings.admin import OutcomeAdmin
 from meetings.models import Outcome
 from memberstates.models import MemberState
 
-from .consultations import consultation_circulate, consultation_close, consultation_extend
-from .forms import DeadlineExtensionForm
 from .models import (
     ActionItem,
     ActionPlan,
-    Consultation,
-    ConsultationAnswer,
-    ConsultationComment,
-    ConsultationNotice,
-    ConsultationNotOpen,
-    DeadlineExtension,
     ProgressUpdate,
     Reminder,
 )
-from .services import reminders_request
+from .services import (
+    action_items_create_from_outcomes,
+    progress_update_post,
+    reminders_request,
+)
 
 
 class ResponsibleStateFilter(admin.SimpleListFilter):
@@ -165,6 +157,26 @@ class ActionItemResource(StrictModelResource):
             .prefetch_related("supporting_states")
         )
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """A new status or percent of an existing item is posted as progress, so that the
+        item's history says how it got there."""
+        if is_create:
+            return super().save_instance(instance, is_create, row, **kwargs)
+        wanted = (instance.status, instance.percent_complete)
+        stored = ActionItem.objects.values_list("status", "percent_complete").get(pk=instance.pk)
+        instance.status, instance.percent_complete = stored
+        super().save_instance(instance, is_create, row, **kwargs)
+        if wanted != stored:
+            progress_update_post(
+                item=instance,
+                user=kwargs["user"],
+                status=wanted[0],
+                percent_complete=wanted[1],
+                narrative="Status and percent set by an import in the admin.",
+            )
+            instance.status, instance.percent_complete = wanted
+        return None
+
 
 class ProgressUpdateInline(admin.TabularInline):
     """The item's progress history, newest first; it is never edited."""
@@ -204,9 +216,15 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
     date_hierarchy = "due_date"
     inlines = [ProgressUpdateInline]
     actions = ["mark_completed", "send_reminders_now"]
+    # An item's status and percent change only by posting progress, which keeps its history.
+    progress_fields = ["status", "percent_complete"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("supporting_states")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *self.progress_fields] if obj is not None else readonly
 
     @admin.display(description="responsible states (lead first)")
     def responsible_states(self, item):
@@ -231,7 +249,12 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
     def mark_completed(self, request, queryset):
         open_items = list(queryset.open())
         for item in open_items:
-            item.mark_completed()
+            progress_update_post(
+                item=item,
+                user=request.user,
+                status=ActionItem.Status.COMPLETED,
+                narrative="Marked completed by the Secretariat.",
+            )
         skipped = queryset.count() - len(open_items)
         message = f"{len(open_items)} item(s) marked completed."
         if skipped:
@@ -315,27 +338,17 @@ class OutcomeWithActionItemsAdmin(OutcomeAdmin):
         form = OutcomesToActionItemsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             data = form.cleaned_data
-            errors = []
-            with transaction.atomic():
-                items = []
-                for outcome in outcomes:
-                    reference = f"{data['reference_prefix']}{outcome.number}"
-                    try:
-                        items.append(
-                            ActionItem.create_from_outcome(
-                                outcome,
-                                plan=data["plan"],
-                                reference=reference,
-                                lead_state=data["lead_state"],
-                                due_date=data["due_date"],
-                            )
-                        )
-                    except ValidationError as error:
-                        errors += [f"{reference}: {message}" for message in error.messages]
-                if errors:
-                    transaction.set_rollback(True)
-            if errors:
-                for message in errors:
+            try:
+                items = action_items_create_from_outcomes(
+                    outcomes=outcomes,
+                    user=request.user,
+                    plan=data["plan"],
+                    lead_state=data["lead_state"],
+                    due_date=data["due_date"],
+                    prefix=data["reference_prefix"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
                     form.add_error(None, message)
             else:
                 references = ", ".join(item.reference for item in items)
@@ -355,267 +368,3 @@ class OutcomeWithActionItemsAdmin(OutcomeAdmin):
 
     def has_add_item_permission(self, request):
         return request.user.has_perm("actionplans.add_actionitem")
-
-
-# --- Written consultations --------------------------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class DeadlineExtensionInline(ReadOnlyInline):
-    """Extensions are recorded through “Extend the deadline”, never edited."""
-
-    model = DeadlineExtension
-    fields = ["previous_deadline", "new_deadline", "reason", "extended_by", "extended_at"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("extended_by")
-
-
-class ConsultationAnswerInline(ReadOnlyInline):
-    """The states' answers: given by their focal points on the portal, read here."""
-
-    model = ConsultationAnswer
-    verbose_name_plural = "answers of the member states"
-    fields = ["state", "position", "reasons", "answered_by", "updated_at"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("state", "answered_by")
-
-
-class ConsultationCommentInline(admin.TabularInline):
-    """The states' comments; the Secretariat records its response to each."""
-
-    model = ConsultationComment
-    verbose_name_plural = "comments and the Secretariat's responses"
-    fields = ["state", "reference", "text", "response", "response_reason", "responded"]
-    readonly_fields = ["state", "reference", "text", "responded"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("answer__state", "item", "responded_by")
-            .order_by("answer__state__name", "pk")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="member state")
-    def state(self, comment):
-        return comment.answer.state
-
-    @admin.display(description="reference")
-    def reference(self, comment):
-        return comment.reference
-
-    @admin.display(description="responded")
-    def responded(self, comment):
-        if not comment.responded_at:
-            return "—"
-        who = comment.responded_by.get_username() if comment.responded_by else ""
-        return f"{comment.responded_at:%Y-%m-%d} {who}".strip()
-
-
-class ConsultationForm(forms.ModelForm):
-    class Meta:
-        model = Consultation
-        fields = ["title", "plan", "document", "summary", "states", "procedure", "deadline"]
-        widgets = {"states": forms.CheckboxSelectMultiple}
-
-
-@admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
-    form = ConsultationForm
-    list_display = [
-        "title",
-        "subject",
-        "procedure",
-        "status",
-        "circulated_on",
-        "deadline",
-        "answers",
-        "result",
-    ]
-    list_filter = ["status", "procedure", "result"]
-    list_select_related = ["plan", "document"]
-    search_fields = ["title", "summary", "plan__title", "document__title"]
-    autocomplete_fields = ["document"]
-    date_hierarchy = "deadline"
-    inlines = [DeadlineExtensionInline, ConsultationAnswerInline, ConsultationCommentInline]
-    actions = ["circulate", "close_now"]
-    # Once circulated, what the states were asked stays as it was; the deadline moves only
-    # by a recorded extension.
-    FIXED_ONCE_CIRCULATED = ["plan", "document", "states", "procedure", "deadline"]
-    RECORDED = ["status", "circulated_on", "circulated_by", "closed_at", "closed_by", "result"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_counts().order_by(*Consultation._meta.ordering)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None or obj.status == Consultation.Status.DRAFT:
-            return self.RECORDED
-        return self.FIXED_ONCE_CIRCULATED + self.RECORDED
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        return [f for f in fields if f not in self.RECORDED] if obj is None else fields
-
-    def get_inline_instances(self, request, obj=None):
-        # A new draft has no extensions, answers or comments yet.
-        return super().get_inline_instances(request, obj) if obj is not None else []
-
-    def has_delete_permission(self, request, obj=None):
-        # Once circulated, the states' answers are part of the record: only drafts go.
-        if obj is not None and obj.status != Consultation.Status.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        # Deleting in bulk would not ask, draft by draft, whether it was circulated.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def get_changeform_initial_data(self, request):
-        # Consult every member state unless the Secretariat chooses a set.
-        return {
-            "states": list(MemberState.objects.values_list("pk", flat=True)),
-            **super().get_changeform_initial_data(request),
-        }
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "plan":
-            kwargs["queryset"] = ActionPlan.objects.filter(status__in=Consultation.PLAN_STATUSES)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="draft")
-    def subject(self, consultation):
-        return consultation.subject
-
-    @admin.display(description="answered", ordering="answer_count")
-    def answers(self, consultation):
-        return f"{consultation.answer_count} of {consultation.state_count}"
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not ConsultationComment:
-            return super().save_formset(request, form, formset, change)
-        for comment in formset.save(commit=False):
-            comment.responded_by, comment.responded_at = request.user, timezone.now()
-            comment.save()
-        return None
-
-    @admin.action(
-        description="Circulate the selected drafts to their member states", permissions=["change"]
-    )
-    def circulate(self, request, queryset):
-        for consultation in queryset.order_by("pk"):
-            try:
-                consultation = consultation_circulate(consultation=consultation, user=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"“{consultation}” was not circulated: {_say(error)}", messages.ERROR
-                )
-                continue
-            self.message_user(
-                request,
-                f"“{consultation}” was circulated to its member states; answers are due by "
-                f"{consultation.deadline:%Y-%m-%d}.",
-                messages.SUCCESS,
-            )
-
-    @admin.action(description="Close the selected consultations now", permissions=["change"])
-    def close_now(self, request, queryset):
-        for consultation in queryset.order_by("pk"):
-            try:
-                closed = consultation_close(consultation=consultation, user=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"“{consultation}” was not closed: {_say(error)}", messages.ERROR
-                )
-                continue
-            consultation.refresh_from_db()
-            if closed:
-                self.message_user(
-                    request,
-                    f"“{consultation}” is closed: {consultation.get_result_display().lower()}.",
-                    messages.SUCCESS,
-                )
-            else:
-                self.message_user(request, f"“{consultation}” was closed already.", messages.INFO)
-
-    def get_urls(self):
-        extend = path(
-            "<path:object_id>/extend/",
-            self.admin_site.admin_view(self.extend_view),
-            name="actionplans_consultation_extend",
-        )
-        return [extend, *super().get_urls()]
-
-    def extend_view(self, request, object_id):
-        """Extend an open consultation's deadline, with the reason, recorded with who and when."""
-        consultation = get_object_or_404(Consultation, pk=object_id)
-        if not self.has_change_permission(request, consultation):
-            raise PermissionDenied
-        form = DeadlineExtensionForm(request.POST or None)
-        if form.is_valid():
-            try:
-                consultation_extend(
-                    consultation=consultation,
-                    user=request.user,
-                    deadline=form.cleaned_data["deadline"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ConsultationNotOpen as error:
-                form.add_error(None, error)
-            except ValidationError as error:
-                for field_name, errors in error.error_dict.items():
-                    form.add_error(field_name, errors)
-            else:
-                self.message_user(
-                    request,
-                    f"The deadline is now {form.cleaned_data['deadline']:%Y-%m-%d}; "
-                    "the focal points are told.",
-                    messages.SUCCESS,
-                )
-                return redirect(reverse("admin:actionplans_consultation_change", args=[object_id]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Extend the deadline of “{consultation}”",
-            "opts": self.opts,
-            "original": consultation,
-            "form": form,
-        }
-        return TemplateResponse(
-            request, "admin/actionplans/consultation/extend_deadline.html", context
-        )
-
-
-def _say(error):
-    return " ".join(error.messages)
-
-
-@admin.register(ConsultationNotice)
-class ConsultationNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The log of e-mails about consultations: what was sent to whom. Written by the portal."""
-
-    list_display = ["consultation", "state", "recipient", "kind", "step", "deadline", "sent_at"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["consultation", "state"]
-    search_fields = ["consultation__title", "recipient"]
-    date_hierarchy = "created_at"

@@ -36,7 +36,13 @@ class ActionPlansConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self):
+        from core import daily, deadlines
+
         from .models import ActionItem, ActionPlan
+        from .services import daily_reminders_plan, daily_reminders_run, item_deadlines
+
+        daily.register("deadline reminders", run=daily_reminders_run, plan=daily_reminders_plan)
+        deadlines.register("action items", item_deadlines)
 
         # Meeting outcome reports list action items and annex the plans' status: a change
         # renders the reports concerned again in the background (meetings cannot import us).

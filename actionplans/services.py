@@ -1,19 +1,18 @@
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
 
-from d8portal.clock import secretariat_today
-from d8portal.mail import render_email
+from core import outbox
+from core.clock import secretariat_today
+from core.deadlines import Deadline
 from memberstates.models import FocalPoint
 
 from .models import ActionItem, ProgressUpdate, Reminder
-from .sending import claim, claimable, send_each
 from .tasks import notify_progress_posted, send_requested_reminders
 
 
@@ -39,7 +38,7 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     if evidence:
         update.evidence = evidence
         update.evidence_name = evidence.name[:200]
-    update.full_clean(exclude=["item", "author", "evidence"])
+    update.full_clean(exclude=["item", "author"])
     update.save()
     item.status = status
     item.percent_complete = percent_complete
@@ -50,20 +49,45 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     return update
 
 
+@transaction.atomic
+def action_items_create_from_outcomes(*, outcomes, user, plan, lead_state, due_date, prefix):
+    """Create one action item per outcome, referenced `prefix` + the outcome's number, all or
+    none: any invalid item raises a ValidationError listing every reference that failed."""
+    if not user.has_perm("actionplans.add_actionitem"):
+        raise PermissionDenied("Only the Secretariat creates action items.")
+    items, errors = [], []
+    for outcome in outcomes:
+        reference = f"{prefix}{outcome.number}"
+        try:
+            items.append(
+                ActionItem.create_from_outcome(
+                    outcome,
+                    plan=plan,
+                    reference=reference,
+                    lead_state=lead_state,
+                    due_date=due_date,
+                )
+            )
+        except ValidationError as error:
+            errors += [f"{reference}: {message}" for message in error.messages]
+    if errors:
+        raise ValidationError(errors)
+    return items
+
+
 # --- Deadline reminders -------------------------------------------------------------------
 #
-# Exactly once (see sending.py): a reminder is first recorded under its unique key (item,
+# Exactly once (see core.outbox): a reminder is first recorded under its unique key (item,
 # recipient, kind, step, due date), then claimed by one sender, sent as part of one e-mail
 # per recipient, and marked sent.
 
 
-@dataclass
-class Delivery:
-    """One e-mail: its template, recipient and the items it lists."""
-
-    email: str
-    recipient: str
-    items: list = field(default_factory=list)
+class ReminderDelivery(outbox.Delivery):
+    @property
+    def items(self):
+        """The items the e-mail lists, once each, in due-date order."""
+        found = {row.item_id: row.item for row in self.rows}
+        return sorted(found.values(), key=lambda i: (i.due_date, i.reference))
 
 
 # The three e-mails and the reminder kinds each gathers.
@@ -72,6 +96,7 @@ EMAILS = [
     ("escalation", Reminder.ESCALATION_KINDS),
     ("publication", Reminder.PUBLICATION_KINDS),
 ]
+EMAIL_OF_KIND = {kind: name for name, kinds in EMAILS for kind in kinds}
 
 
 def _recipients_by_item(queryset):
@@ -88,10 +113,7 @@ def _recipients_by_item(queryset):
     )
     for item_id, state_id in supporting.values_list("actionitem_id", "memberstate_id"):
         states[item_id].add(state_id)
-    emails = defaultdict(set)
-    active = FocalPoint.objects.filter(is_active=True).exclude(email="")
-    for state_id, email in active.values_list("body__state_id", "email"):
-        emails[state_id].add(email.lower())
+    emails = FocalPoint.objects.emails_by_state()
     recipients = {
         item_id: set().union(*(emails[state_id] for state_id in states[item_id]))
         for item_id, _, _ in items
@@ -139,15 +161,9 @@ def _unsent(kinds):
     )
 
 
-def _claim(kinds, *, now):
-    """Claim every claimable unsent reminder of these kinds for one sender; return its token."""
-    return claim(_unsent(kinds), now=now)
-
-
 def _focal_points_by_email():
     focal_points = defaultdict(list)
-    active = FocalPoint.objects.filter(is_active=True).select_related("body__state")
-    for focal_point in active:
+    for focal_point in FocalPoint.objects.active().select_related("body__state"):
         focal_points[focal_point.email.lower()].append(focal_point)
     return focal_points
 
@@ -160,25 +176,21 @@ def _entries(items, today):
             "days_left": (item.due_date - today).days,
             "days_overdue": (today - item.due_date).days,
         }
-        for item in sorted(items, key=lambda i: (i.due_date, i.reference))
+        for item in items
     ]
 
 
 def _deliveries(rows):
-    """Group reminder rows into one delivery per (e-mail, recipient), one entry per item."""
-    template_of = {kind: name for name, kinds in EMAILS for kind in kinds}
-    items = defaultdict(dict)
-    for row in rows:
-        items[(template_of[row.kind], row.recipient)].setdefault(row.item.pk, row.item)
-    deliveries = [
-        Delivery(email, recipient, sorted(found.values(), key=lambda i: (i.due_date, i.reference)))
-        for (email, recipient), found in items.items()
-    ]
-    order = [name for name, _ in EMAILS]
-    return sorted(deliveries, key=lambda d: (order.index(d.email), d.recipient))
+    """One delivery per (e-mail, recipient), listing each item once."""
+    return outbox.group(
+        rows,
+        email=lambda row: EMAIL_OF_KIND[row.kind],
+        order=[name for name, _ in EMAILS],
+        delivery=ReminderDelivery,
+    )
 
 
-def _message(delivery, *, today, focal_points):
+def _context(delivery, *, today, focal_points):
     context = {
         "entries": _entries(delivery.items, today),
         "recipient": delivery.recipient,
@@ -188,7 +200,7 @@ def _message(delivery, *, today, focal_points):
     if delivery.email == "publication":
         meetings = {i.outcome.meeting for i in delivery.items if i.outcome_id}
         context["meetings"] = sorted(meetings, key=lambda m: m.start_date)
-    return render_email(delivery.email, context, to=[delivery.recipient])
+    return context
 
 
 def _rows_with_items():
@@ -202,37 +214,32 @@ def reminders_send(*, kinds, today):
 
     Returns the deliveries sent. A failed e-mail releases its claim for the next sweep.
     """
-    token = _claim(kinds, now=timezone.now())
-    if token is None:
-        return []
-    deliveries = _deliveries(_rows_with_items().filter(claim_token=token))
     focal_points = _focal_points_by_email()
-    return send_each(
-        deliveries,
-        rows=lambda d: Reminder.objects.filter(claim_token=token, recipient=d.recipient),
-        message=lambda d: _message(d, today=today, focal_points=focal_points),
+    return outbox.send(
+        _unsent(kinds),
+        rows=_rows_with_items(),
+        deliveries=_deliveries,
+        context=lambda d: _context(d, today=today, focal_points=focal_points),
     )
 
 
 def reminders_planned(*, today):
     """What the sweep of `today` would send, without writing or sending anything."""
-    owed = reminders_owed(today=today)
-    keys = ("item_id", "recipient", "kind", "step", "due_date")
-    recorded = set(
-        Reminder.objects.filter(
+    new, waiting = outbox.planned(
+        reminders_owed(today=today),
+        recorded=Reminder.objects.filter(
             item__in=ActionItem.objects.followed_up(), due_date=F("item__due_date")
-        ).values_list(*keys)
+        ),
+        keys=("item_id", "recipient", "kind", "step", "due_date"),
+        waiting=_rows_with_items().filter(
+            pk__in=_unsent([kind for _, kinds in EMAILS for kind in kinds]).values("pk")
+        ),
     )
-    new = [r for r in owed if tuple(getattr(r, k) for k in keys) not in recorded]
     items = ActionItem.objects.select_related("plan", "lead_state", "outcome__meeting").in_bulk(
         {r.item_id for r in new}
     )
     for reminder in new:
         reminder.item = items[reminder.item_id]
-    waiting = _rows_with_items().filter(
-        claimable(timezone.now()),
-        pk__in=_unsent([kind for _, kinds in EMAILS for kind in kinds]).values("pk"),
-    )
     return _deliveries([*new, *waiting])
 
 
@@ -242,7 +249,7 @@ def reminder_sweep(*, today):
     Focal points get one digest each; the Secretariat one escalation summary. Publication
     notices a dead sender left unsent go out too. Returns the deliveries sent.
     """
-    Reminder.objects.bulk_create(reminders_owed(today=today), ignore_conflicts=True)
+    outbox.record(Reminder, reminders_owed(today=today))
     return [
         delivery for _, kinds in EMAILS for delivery in reminders_send(kinds=kinds, today=today)
     ]
@@ -282,7 +289,7 @@ def reminders_request(*, items):
         for item_id, due_date, _ in found
         for recipient in sorted(recipients[item_id])
     ]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    outbox.record(Reminder, rows)
     send_requested_reminders.delay_on_commit()
     return RemindersRequested(
         recipients=len({row.recipient for row in rows}),
@@ -300,7 +307,8 @@ def publication_notice_send(*, outcome_ids):
     final) outcomes, once, with the items, their due dates and links."""
     arising = ActionItem.objects.followed_up().filter(outcome_id__in=outcome_ids)
     items, recipients = _recipients_by_item(arising)
-    Reminder.objects.bulk_create(
+    outbox.record(
+        Reminder,
         [
             Reminder(
                 item_id=item_id,
@@ -311,6 +319,40 @@ def publication_notice_send(*, outcome_ids):
             for item_id, due_date, _ in items
             for recipient in sorted(recipients[item_id])
         ],
-        ignore_conflicts=True,
     )
     return reminders_send(kinds=Reminder.PUBLICATION_KINDS, today=secretariat_today())
+
+
+def _delivery_lines(deliveries, verb):
+    return [
+        f"{verb} {d.email} to {d.recipient}: {', '.join(i.reference for i in d.items)}"
+        for d in deliveries
+    ]
+
+
+def daily_reminders_run(today):
+    """The action items' daily work, as lines for the sweep command."""
+    return _delivery_lines(reminder_sweep(today=today), "sent")
+
+
+def daily_reminders_plan(today):
+    return _delivery_lines(reminders_planned(today=today), "would send")
+
+
+def item_deadlines(user):
+    """The due dates of the open items the user's state is responsible for (every open item's
+    for the Secretariat), for the personal calendar."""
+    items = (
+        ActionItem.objects.visible_to(user)
+        .followed_up()
+        .only("pk", "reference", "title", "due_date")
+    )
+    return [
+        Deadline(
+            uid=f"action-item-{item.pk}-due",
+            title=f"Due: {item.reference} {item.title}",
+            date=item.due_date,
+            path=item.get_absolute_url(),
+        )
+        for item in items
+    ]

@@ -1,8 +1,8 @@
 from celery import shared_task
 from django.conf import settings
 
-from d8portal.clock import secretariat_today
-from d8portal.mail import render_email
+from core.clock import secretariat_today
+from core.mail import render_email
 
 from .models import ProgressUpdate, Reminder
 
@@ -25,17 +25,12 @@ def notify_progress_posted(update_id):
 
 
 @shared_task
-def send_reminders():
-    """The daily sweep, run by beat: today is the Secretariat's today when the task runs.
+def deadline_reminder_sweep():
+    """The action items' daily work, run by beat: record the deadline reminders owed on the
+    Secretariat's today and send every unsent one."""
+    from . import services  # it enqueues this module's tasks: import late
 
-    Deadline reminders about action items, then the consultations: those past their deadline
-    are closed, and focal points of states that have not answered are reminded.
-    """
-    from . import consultations, services  # they enqueue this module's tasks: import late
-
-    today = secretariat_today()
-    services.reminder_sweep(today=today)
-    consultations.consultation_sweep(today=today)
+    services.reminder_sweep(today=secretariat_today())
 
 
 @shared_task
@@ -52,11 +47,3 @@ def send_publication_notices(outcome_ids):
     from . import services
 
     services.publication_notice_send(outcome_ids=outcome_ids)
-
-
-@shared_task
-def send_consultation_notices():
-    """Send the consultation e-mails owed (circulation, extension, result), each once."""
-    from . import consultations
-
-    consultations.consultation_notices_send(today=secretariat_today())

@@ -10,22 +10,4 @@ urlpatterns = [
     path("action-items/", views.my_items, name="my-items"),
     path("action-items/<int:pk>/", views.item_detail, name="item-detail"),
     path("action-items/<int:pk>/evidence/<int:update_pk>/", views.evidence, name="evidence"),
-    path("consultations/", views.consultation_list, name="consultation-list"),
-    path("consultations/mine/", views.my_consultations, name="my-consultations"),
-    path("consultations/<int:pk>/", views.consultation_detail, name="consultation-detail"),
-    path(
-        "consultations/<int:pk>/answer/<slug:state>/",
-        views.consultation_answer_page,
-        name="consultation-answer",
-    ),
-    path(
-        "consultations/<int:pk>/compilation.pdf",
-        views.consultation_compilation_pdf,
-        name="consultation-compilation-pdf",
-    ),
-    path(
-        "consultations/<int:pk>/compilation.xlsx",
-        views.consultation_compilation_xlsx,
-        name="consultation-compilation-xlsx",
-    ),
 ]

@@ -22,17 +22,3 @@ class SecretariatAdminSite(admin.AdminSite):
 
 class SecretariatAdminConfig(AdminConfig):
     default_site = "d8portal.admin_site.SecretariatAdminSite"
-
-
-class ReadOnlyAdminMixin:
-    """For records the portal writes itself (progress posted by focal points, the reminder log):
-    the Secretariat reads them in the admin and cannot add, change or delete them there."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

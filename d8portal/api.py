@@ -2,12 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
-from actionplans.api import (
-    ActionItemViewSet,
-    ActionPlanViewSet,
-    ConsultationViewSet,
-    ProgressUpdateViewSet,
-)
+from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
+from consultations.api import ConsultationViewSet
 from knowledge.api import BestPracticeViewSet
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
 from memberstates.api import (

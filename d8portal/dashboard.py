@@ -1,7 +1,8 @@
 """The Secretariat's dashboard on the admin index: what needs attention today."""
 
-from actionplans.models import ActionItem, Consultation, ProgressUpdate
-from d8portal.clock import secretariat_today
+from actionplans.models import ActionItem, ProgressUpdate
+from consultations.models import Consultation
+from core.clock import secretariat_today
 from knowledge.models import BestPractice
 from meetings.models import Meeting
 from memberstates.models import MoU
@@ -10,7 +11,7 @@ from memberstates.models import MoU
 DASHBOARD_PERMISSIONS = [
     "actionplans.view_actionitem",
     "actionplans.view_progressupdate",
-    "actionplans.view_consultation",
+    "consultations.view_consultation",
     "meetings.view_meeting",
     "memberstates.view_mou",
     "knowledge.view_bestpractice",

@@ -14,9 +14,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans.models import (
-    ActionItem,
-    ActionPlan,
+from actionplans.models import ActionItem, ActionPlan
+from consultations.models import (
     Consultation,
     ConsultationAnswer,
     ConsultationComment,

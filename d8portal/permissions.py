@@ -7,7 +7,14 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 SECRETARIAT = "Secretariat"
-PORTAL_APPS = ["memberstates", "taskforces", "meetings", "actionplans", "knowledge"]
+PORTAL_APPS = [
+    "memberstates",
+    "taskforces",
+    "meetings",
+    "actionplans",
+    "consultations",
+    "knowledge",
+]
 # Progress updates are history, reminders the record of what was sent, deadline extensions
 # the record of who moved a deadline and why: the Secretariat reads and adds them, never
 # rewrites or removes them.

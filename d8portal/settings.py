@@ -62,18 +62,23 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "d8portal",
+    "core",
+    "accounts",
     "memberstates",
     "taskforces",
     "meetings",
     "actionplans",
+    "consultations",
     "knowledge",
+    "d8portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a request body, the CSRF check included.
+    "core.uploads.UploadGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -270,26 +275,26 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The token scheme first: an anonymous client is answered 401 with how to authenticate.
-        "d8portal.api_defaults.ApiTokenAuthentication",
+        "accounts.api.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["d8portal.api_defaults.SecretariatWritesOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.SecretariatWritesOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "d8portal.api_defaults.AnonThrottle",
-        "d8portal.api_defaults.UserThrottle",
+        "core.api_defaults.AnonThrottle",
+        "core.api_defaults.UserThrottle",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "d8portal.api_defaults.BrowsableAPIRenderer",
+        "core.api_defaults.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "d8portal.api_defaults.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_defaults.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "d8portal.api_defaults.Ordering",
+        "core.api_defaults.Ordering",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "d8portal.api_support.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Requests per client: anonymous ones by address, signed-in ones by account.
@@ -320,9 +325,9 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "meetings.models.Outcome.Kind",
         "ActionPlanStatusEnum": "actionplans.models.ActionPlan.Status",
         "ActionItemStatusEnum": "actionplans.models.ActionItem.Status",
-        "ConsultationProcedureEnum": "actionplans.models.Consultation.Procedure",
-        "ConsultationResultEnum": "actionplans.models.Consultation.Result",
-        "ConsultationCommentResponseEnum": "actionplans.models.ConsultationComment.Response",
+        "ConsultationProcedureEnum": "consultations.models.Consultation.Procedure",
+        "ConsultationResultEnum": "consultations.models.Consultation.Result",
+        "ConsultationCommentResponseEnum": "consultations.models.ConsultationComment.Response",
     },
 }
 

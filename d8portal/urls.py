@@ -8,10 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
-    path("accounts/after-login/", views.after_login, name="after-login"),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/tokens/", views.api_tokens, name="api-tokens"),
-    path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("d8portal.api", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,5 +17,6 @@ urlpatterns = [
     path("", include("taskforces.urls")),
     path("", include("meetings.urls")),
     path("", include("actionplans.urls")),
+    path("", include("consultations.urls")),
     path("", include("knowledge.urls")),
 ]

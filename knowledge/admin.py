@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -7,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from d8portal.uploads import too_large_error, validate_document
+from core.admin import TooLargeUploadsAdminMixin
 
 from .forms import ReturnForm
 from .models import BestPractice, BestPracticeAttachment, ExchangeRequest, Theme
@@ -15,7 +14,7 @@ from .services import exchange_request_close
 
 
 class AttachmentForm(forms.ModelForm):
-    """The upload rules of evidence files: allowed kinds, checked by content, size capped."""
+    """An attachment named after its file unless given a name."""
 
     class Meta:
         model = BestPracticeAttachment
@@ -25,14 +24,6 @@ class AttachmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if isinstance(upload, UploadedFile):
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                raise too_large_error()
-            validate_document(upload)
-        return upload
-
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
@@ -41,7 +32,7 @@ class AttachmentForm(forms.ModelForm):
         return cleaned
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(TooLargeUploadsAdminMixin, admin.TabularInline):
     model = BestPracticeAttachment
     form = AttachmentForm
     extra = 0

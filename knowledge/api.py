@@ -8,8 +8,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from d8portal.api_defaults import Ordering
-from d8portal.api_support import Conflict, validation_error
+from core.api import Conflict, validation_error
+from core.api_defaults import Ordering
 from memberstates.api import ID, state_field, state_filter
 from memberstates.models import FocalPoint, MemberState
 

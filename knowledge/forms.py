@@ -1,7 +1,7 @@
 from django import forms
 
 from actionplans.models import ActionItem
-from d8portal.uploads import too_large_error, validate_document
+from core.uploads import TooLargeUploadsFormMixin, validate_upload
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState, SMEBody
 
@@ -15,10 +15,11 @@ def _required_text(value, message):
     return value
 
 
-class BestPracticeForm(forms.ModelForm):
+class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
     """A focal point writes their state's practice: the state follows from the body chosen."""
 
     attachment = forms.FileField(
+        validators=[validate_upload],
         label="Add an attachment (optional)",
         required=False,
         help_text="PDF, Word, Excel or an image: a brochure, an evaluation, figures.",
@@ -56,9 +57,8 @@ class BestPracticeForm(forms.ModelForm):
             "choose several.",
         }
 
-    def __init__(self, *args, states=None, too_large=(), **kwargs):
+    def __init__(self, *args, states=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.too_large = too_large
         if self.instance.pk is not None:
             states = MemberState.objects.filter(pk=self.instance.state_id)
         self.fields["body"].queryset = bodies = SMEBody.objects.filter(state__in=states)
@@ -80,14 +80,6 @@ class BestPracticeForm(forms.ModelForm):
 
     def clean_description(self):
         return _required_text(self.cleaned_data["description"], "Describe the practice.")
-
-    def clean_attachment(self):
-        if "attachment" in self.too_large:
-            raise too_large_error()
-        attachment = self.cleaned_data.get("attachment")
-        if attachment:
-            validate_document(attachment)
-        return attachment
 
     def clean(self):
         cleaned = super().clean()

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from d8portal.db import PortableGinIndex
+from core.db import PortableGinIndex
+from core.uploads import validate_upload
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState, SMEBody
 
@@ -63,7 +65,7 @@ class BestPracticeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published practices to everyone; the rest to their state's focal points and the
         Secretariat."""
-        if user.is_authenticated and user.is_staff:
+        if is_secretariat(user):
             return self.all()
         published = Q(status=BestPractice.Status.PUBLISHED)
         if not user.is_authenticated:
@@ -369,7 +371,7 @@ def attachment_upload_to(instance, filename):
 
 class BestPracticeAttachment(models.Model):
     practice = models.ForeignKey(BestPractice, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_upload_to)
+    file = models.FileField(upload_to=attachment_upload_to, validators=[validate_upload])
     name = models.CharField(max_length=200, help_text="The file's name as uploaded.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -394,7 +396,7 @@ class ExchangeRequestQuerySet(models.QuerySet):
         """The Secretariat sees every request; a focal point those their state made or got."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if is_secretariat(user):
             return self.all()
         states = MemberState.objects.of_focal_point(user)
         return self.filter(Q(requesting_state__in=states) | Q(practice__state__in=states))

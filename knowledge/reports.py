@@ -1,12 +1,12 @@
 """The compendium of best practices: the published practices, grouped by pillar and state,
-rendered to PDF by the same machinery as the meeting reports (d8portal.pdf)."""
+rendered to PDF by the same machinery as the meeting reports (core.pdf)."""
 
 from itertools import groupby
 
 from django.template.loader import render_to_string
 
-from d8portal.clock import secretariat_today
-from d8portal.pdf import render_pdf
+from core.clock import secretariat_today
+from core.pdf import render_pdf
 
 from .models import BestPractice, pillar_label
 

@@ -28,7 +28,7 @@ def best_practice_save(*, form, user, submit=False):
         locked = BestPractice.objects.editable_by(user).select_for_update().filter(pk=practice.pk)
         if not locked.exists():
             raise InvalidTransition("This practice is with the Secretariat and cannot be changed.")
-    if not MemberState.objects.of_focal_point(user).filter(pk=practice.state_id).exists():
+    if not practice.state.has_focal_point(user):
         raise PermissionDenied("Only the state's focal points write its practices.")
     if practice.pk is None:
         practice.created_by = user
@@ -43,7 +43,7 @@ def best_practice_save(*, form, user, submit=False):
 
 def best_practice_submit(*, practice, user):
     """A focal point hands their state's draft or returned practice to the Secretariat."""
-    if not MemberState.objects.of_focal_point(user).filter(pk=practice.state_id).exists():
+    if not practice.state.has_focal_point(user):
         raise PermissionDenied("Only the state's focal points submit its practices.")
     practice.submit(by=user)
     return practice
@@ -106,7 +106,7 @@ def _locked(exchange):
 def exchange_request_reply(*, exchange, user, reply):
     """A focal point of the owning state answers an open request; the asker is told."""
     exchange = _locked(exchange)
-    if not MemberState.objects.of_focal_point(user).filter(pk=exchange.practice.state_id).exists():
+    if not exchange.practice.state.has_focal_point(user):
         raise PermissionDenied("Only the owning state's focal points answer a request.")
     if exchange.status != ExchangeRequest.Status.OPEN:
         raise InvalidTransition("This request has already been answered or closed.")

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from d8portal.mail import render_email
+from core.mail import render_email
 from memberstates.models import FocalPoint
 
 from .models import ExchangeRequest

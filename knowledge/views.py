@@ -8,9 +8,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from d8portal.clock import secretariat_today
-from d8portal.pdf import RenderTimedOut
-from d8portal.uploads import upload_limited
+from accounts.roles import is_secretariat
+from core.clock import secretariat_today
+from core.pdf import RenderTimedOut
 from memberstates.models import MemberState
 
 from .forms import (
@@ -166,7 +166,6 @@ def _save(request, form):
 
 
 @login_required
-@upload_limited
 def practice_create(request):
     states = _states_or_403(request.user)
     form = BestPracticeForm(
@@ -181,7 +180,6 @@ def practice_create(request):
 
 
 @login_required
-@upload_limited
 def practice_edit(request, pk):
     practice = _own_practice(request, pk)
     if not practice.is_editable:
@@ -263,7 +261,7 @@ def exchange_create(request, pk):
 @login_required
 def exchange_list(request):
     """Requests the user's state made or received; every request for the Secretariat."""
-    if not request.user.is_staff:
+    if not is_secretariat(request.user):
         _states_or_403(request.user)
     exchanges = ExchangeRequest.objects.visible_to(request.user).for_listing()
     page = Paginator(exchanges, EXCHANGES_PER_PAGE).get_page(request.GET.get("page"))

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import TooLargeUploadsAdminMixin
+
 from .models import AgendaItem, Attendance, Document, Meeting, MeetingReport, Outcome
 from .tasks import render_meeting_report
 
@@ -97,7 +99,7 @@ class DraftOutcomeInline(admin.StackedInline):
         )
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(TooLargeUploadsAdminMixin, admin.TabularInline):
     model = Document
     extra = 0
     fields = ["kind", "title", "file"]
@@ -307,7 +309,7 @@ class OutcomeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(TooLargeUploadsAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "kind", "file", "uploaded_at"]
     list_filter = ["kind", "meeting__kind"]
     list_select_related = ["meeting__task_force"]

@@ -5,7 +5,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from d8portal.api_support import (
+from accounts.roles import is_secretariat
+from core.api import (
     ModelCleanSerializer,
     PortalViewSet,
     SignedInOnlyCharField,
@@ -134,7 +135,7 @@ class MeetingSerializer(ModelCleanSerializer):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_report_url(self, meeting):
         request = self.context["request"]
-        if not (meeting.outcomes_are_published or request.user.is_staff):
+        if not (meeting.outcomes_are_published or is_secretariat(request.user)):
             return None
         return request.build_absolute_uri(reverse("meetings:report", args=[meeting.slug]))
 

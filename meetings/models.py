@@ -11,7 +11,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from d8portal.clock import secretariat_today
+from accounts.roles import is_secretariat
+from core.clock import secretariat_today
+from core.uploads import validate_upload
 from memberstates.models import MemberState, SMEBody
 from taskforces.models import TaskForce
 
@@ -239,7 +241,7 @@ class OutcomeLocked(ValidationError):
 class OutcomeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Final outcomes are public; drafts only the Secretariat sees."""
-        if user.is_staff:
+        if is_secretariat(user):
             return self
         return self.filter(status=Outcome.Status.FINAL)
 
@@ -325,7 +327,7 @@ class Document(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     title = models.CharField(max_length=300)
-    file = models.FileField(upload_to=document_upload_to, blank=True)
+    file = models.FileField(upload_to=document_upload_to, blank=True, validators=[validate_upload])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

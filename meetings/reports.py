@@ -14,8 +14,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from d8portal.clock import secretariat_today
-from d8portal.pdf import render_pdf
+from core.clock import secretariat_today
+from core.pdf import render_pdf
 
 from .models import Attendance, Meeting, MeetingReport, Outcome, report_upload_to
 

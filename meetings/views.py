@@ -3,6 +3,8 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from accounts.roles import is_secretariat
+
 from .forms import MeetingFilterForm
 from .models import Attendance, Document, Meeting, Outcome
 from .reports import meeting_report_current
@@ -62,7 +64,7 @@ def document(request, slug, pk):
 def meeting_report(request, slug):
     """The outcome report as a PDF: public once published, before that the Secretariat's draft."""
     meeting = get_object_or_404(Meeting.objects.select_related("task_force"), slug=slug)
-    if not (meeting.outcomes_are_published or request.user.is_staff):
+    if not (meeting.outcomes_are_published or is_secretariat(request.user)):
         raise Http404("No such report.")
     report = meeting_report_current(meeting=meeting)
     draft = " DRAFT" if report.is_draft else ""

@@ -6,7 +6,7 @@ from django.urls import path
 from import_export import fields
 from simple_history.admin import SimpleHistoryAdmin
 
-from d8portal.importexport import (
+from core.importexport import (
     AllOrNothingImportExportAdmin,
     NaturalKeyWidget,
     StrictModelResource,

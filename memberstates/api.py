@@ -5,8 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 
-from d8portal.api_defaults import SecretariatWritesOrReadOnly
-from d8portal.api_support import (
+from accounts.api import SecretariatWritesOrReadOnly
+from accounts.roles import is_secretariat
+from core.api import (
     BooleanFilter,
     ModelCleanSerializer,
     PortalViewSet,
@@ -122,7 +123,7 @@ class FocalPointViewSet(PortalViewSet):
 
     def get_queryset(self):
         focal_points = FocalPoint.objects.select_related("body__state")
-        if self.request.user.is_staff:
+        if is_secretariat(self.request.user):
             return focal_points
         return focal_points.filter(is_active=True)
 

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Func, Q, Subquery
@@ -35,6 +37,10 @@ class MemberState(models.Model):
     def get_absolute_url(self):
         return reverse("memberstates:detail", args=[self.slug])
 
+    def has_focal_point(self, user):
+        """Whether the user speaks for this state: an active focal point of one of its bodies."""
+        return MemberState.objects.of_focal_point(user).filter(pk=self.pk).exists()
+
 
 class SMEBody(models.Model):
     """A member state's SME governmental body (SMEDAN, KOSGEB, SME Corp. Malaysia, …)."""
@@ -59,6 +65,22 @@ class SMEBody(models.Model):
         return f"{self.acronym} ({self.state})"
 
 
+class FocalPointQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def emails_by_state(self, states=None):
+        """{state id: set of the lower-cased e-mails of the state's active focal points}, for
+        every state or those given (ids or a queryset). One query."""
+        active = self.active().exclude(email="")
+        if states is not None:
+            active = active.filter(body__state__in=states)
+        emails = defaultdict(set)
+        for state_id, email in active.values_list("body__state_id", "email"):
+            emails[state_id].add(email.lower())
+        return emails
+
+
 class FocalPoint(models.Model):
     class Role(models.TextChoices):
         PRIMARY = "primary", "Primary"
@@ -79,6 +101,8 @@ class FocalPoint(models.Model):
     phone = models.CharField(max_length=50, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
     is_active = models.BooleanField(default=True)
+
+    objects = FocalPointQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -1,6 +1,6 @@
 import django_filters
 
-from d8portal.api_support import ModelCleanSerializer, PortalViewSet
+from core.api import ModelCleanSerializer, PortalViewSet
 from memberstates.api import SLUG, state_field, state_filter
 
 from .models import TaskForce

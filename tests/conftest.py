@@ -9,11 +9,22 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from d8portal import clock
+from core import clock
 from d8portal.permissions import ensure_secretariat_group
 from memberstates.models import FocalPoint
 
 from .factories import FocalPointFactory, MemberStateFactory, SMEBodyFactory, UserFactory
+
+# Tests that start a browser, a worker, the production stack or a fuzzer, or load the whole
+# demo: `make test` runs them, `make test-fast` leaves them out (-m "not slow").
+SLOW = ("browser/", "test_worker.py", "test_production_stack.py", "schemathesis", "test_demo.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.as_posix()
+        if any(part in path for part in SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_configure(config):

@@ -4,13 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from actionplans.models import (
-    ActionItem,
-    ActionPlan,
-    Consultation,
-    ConsultationAnswer,
-    ProgressUpdate,
-)
+from actionplans.models import ActionItem, ActionPlan, ProgressUpdate
+from consultations.models import Consultation, ConsultationAnswer
 from knowledge.models import BestPractice, ExchangeRequest, Theme
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody

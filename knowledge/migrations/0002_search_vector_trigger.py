@@ -3,7 +3,7 @@ summary (B), the description and results (C), and the state's and body's names (
 
 from django.db import migrations
 
-from d8portal.db import search_vector_trigger
+from core.db import search_vector_trigger
 
 
 class Migration(migrations.Migration):

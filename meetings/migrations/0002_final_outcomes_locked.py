@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from d8portal.db import forbid_update_trigger
+from core.db import forbid_update_trigger
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actionplans.models import ActionItem, Reminder
-from d8portal.clock import secretariat_today
+from core.clock import secretariat_today
 from meetings.models import Outcome
 from tests.factories import (
     ActionItemFactory,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from actionplans.models import ActionItem, ProgressUpdate
-from d8portal.clock import secretariat_today
+from core.clock import secretariat_today
 from tests.api_helpers import field_errors
 from tests.factories import (
     ActionItemFactory,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from actionplans.services import reminder_sweep
-from d8portal.mail import render_email
+from core.mail import render_email
 from tests.factories import ActionItemFactory, OutcomeFactory
 
 DUE = datetime.date(2026, 12, 31)
@@ -85,8 +85,8 @@ def test_escalation_names_the_responsible_states(item, nigeria_focal):
 
 @pytest.fixture
 def consultation_context(nigeria, turkiye, nigeria_focal, secretariat):
-    from actionplans.consultations import consultation_close
-    from actionplans.models import DeadlineExtension
+    from consultations.models import DeadlineExtension
+    from consultations.services import consultation_close
     from tests.factories import ConsultationAnswerFactory, OpenConsultationFactory
 
     consultation = OpenConsultationFactory(

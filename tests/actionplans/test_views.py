@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django_countries import countries
 
 from actionplans.models import ActionItem, ProgressUpdate
-from d8portal.clock import secretariat_today
+from core.clock import secretariat_today
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState
 from tests.factories import (

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from actionplans.models import Reminder
-from d8portal.clock import secretariat_today
+from core.clock import secretariat_today
 from tests.factories import ActionItemFactory
 
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/6")
@@ -116,11 +116,11 @@ def test_worker_sends_each_reminder_once_when_the_sweep_is_delivered_twice(
 
     task_id = str(uuid.uuid4())
     for _ in range(2):  # the same task, delivered twice
-        broker.send_task("actionplans.tasks.send_reminders", task_id=task_id)
-    succeeded = f"Task actionplans.tasks.send_reminders[{task_id}] succeeded"
+        broker.send_task("actionplans.tasks.deadline_reminder_sweep", task_id=task_id)
+    succeeded = f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] succeeded"
     wait_for(lambda: worker.read_text().count(succeeded) == 2, "both deliveries to finish")
     received = worker.read_text().count(
-        f"Task actionplans.tasks.send_reminders[{task_id}] received"
+        f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] received"
     )
     assert received == 2
 
@@ -140,7 +140,7 @@ def test_worker_sweep_run_again_later_sends_nothing_new(
     ActionItemFactory(lead_state=nigeria, due_date=secretariat_today() + datetime.timedelta(1))
     for _ in range(2):
         task_id = str(uuid.uuid4())
-        broker.send_task("actionplans.tasks.send_reminders", task_id=task_id)
-        done = f"Task actionplans.tasks.send_reminders[{task_id}] succeeded"
+        broker.send_task("actionplans.tasks.deadline_reminder_sweep", task_id=task_id)
+        done = f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] succeeded"
         wait_for(lambda done=done: done in worker.read_text(), "the sweep to finish")
     assert len(messages_in(tmp_path / "mail")) == 1

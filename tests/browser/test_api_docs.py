@@ -2,7 +2,7 @@
 
 import pytest
 
-from d8portal.models import ApiToken
+from accounts.models import ApiToken
 
 
 @pytest.fixture

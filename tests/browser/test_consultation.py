@@ -9,8 +9,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from actionplans import tasks
-from actionplans.models import Consultation
+from consultations import tasks
+from consultations.models import Consultation
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
@@ -92,7 +92,7 @@ def test_a_consultation_from_circulation_to_the_compilation_of_comments(
     # The Secretariat drafts the consultation and circulates it.
     admin = new_page()
     log_in(admin, "secretariat", "/admin/login/")
-    admin.goto("/admin/actionplans/consultation/add/")
+    admin.goto("/admin/consultations/consultation/add/")
     admin.get_by_label("Title").fill("Draft plan for the D-8 SME Centre")
     admin.get_by_label("Plan").select_option(label=draft_plan.title)
     for state in ["Nigeria", "Pakistan", "Türkiye"]:
@@ -141,7 +141,7 @@ def test_a_consultation_from_circulation_to_the_compilation_of_comments(
 
     # The deadline passes; the daily sweep closes the consultation.
     secretariat_clock.set(DEADLINE + datetime.timedelta(days=1))
-    tasks.send_reminders()
+    tasks.consultation_sweep()
 
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.CLOSED

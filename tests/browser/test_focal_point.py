@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from actionplans.models import ActionItem
 from actionplans.views import ITEMS_PER_PAGE
-from d8portal.clock import secretariat_today
+from core.clock import secretariat_today
 from tests.factories import ActionItemFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

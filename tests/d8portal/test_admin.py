@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_countries import countries
 
-from actionplans.models import ActionItem, ConsultationNotice, ProgressUpdate, Reminder
-from d8portal.clock import secretariat_today
+from actionplans.models import ActionItem, ProgressUpdate, Reminder
+from consultations.models import ConsultationNotice
+from core.clock import secretariat_today
 from d8portal.permissions import SECRETARIAT
 from meetings.models import Meeting
 from memberstates.models import MemberState
@@ -126,8 +127,8 @@ ROW_MAKERS = {
         item=ActionItemFactory(lead_state=_state()), author=UserFactory()
     ),
     "actionplans.reminder": _reminder,
-    "actionplans.consultation": _consultation,
-    "actionplans.consultationnotice": _consultation_notice,
+    "consultations.consultation": _consultation,
+    "consultations.consultationnotice": _consultation_notice,
     "knowledge.theme": ThemeFactory,
     "knowledge.bestpractice": _practice,
     "knowledge.exchangerequest": lambda: ExchangeRequestFactory(
@@ -137,7 +138,7 @@ ROW_MAKERS = {
 READ_ONLY = {
     "actionplans.progressupdate",
     "actionplans.reminder",
-    "actionplans.consultationnotice",
+    "consultations.consultationnotice",
     "knowledge.exchangerequest",
 }
 
@@ -320,7 +321,7 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
         model._meta.label_lower
         for model in admin.site._registry
         if model._meta.app_label
-        in {"memberstates", "taskforces", "meetings", "actionplans", "knowledge"}
+        in {"memberstates", "taskforces", "meetings", "actionplans", "consultations", "knowledge"}
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)

@@ -156,7 +156,7 @@ def test_lost_race_to_a_unique_row_answers_409_and_saves_nothing(
 
 
 def test_integrity_errors_outside_writes_are_not_swallowed():
-    from d8portal.api_support import exception_handler
+    from core.api import exception_handler
 
     response = exception_handler(IntegrityError("duplicate key"), {})
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_countries import countries
 
-from actionplans.models import ConsultationComment
+from consultations.models import ConsultationComment
 from meetings.models import Outcome
 from tests.api_helpers import queries_for
 from tests.factories import (

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from d8portal.clock import secretariat_today
-from d8portal.models import ApiToken
+from accounts.models import ApiToken
+from core.clock import secretariat_today
 from meetings.models import Outcome
 from memberstates.models import MoUAccession
 from tests.factories import (

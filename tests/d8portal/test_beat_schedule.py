@@ -1,4 +1,4 @@
-"""The daily sweep is in django-celery-beat's schedule, where the Secretariat can change it."""
+"""Each app's daily work is in django-celery-beat's schedule, where the Secretariat changes it."""
 
 import importlib
 
@@ -11,15 +11,24 @@ from d8portal.celery import app
 schedule_migration = importlib.import_module(
     "d8portal.migrations.0003_daily_reminder_sweep_schedule"
 )
+per_app_migration = importlib.import_module("d8portal.migrations.0008_daily_work_per_app")
+consultation_migration = importlib.import_module(
+    "consultations.migrations.0002_daily_sweep_schedule"
+)
+
+
+def ensure_schedules():
+    # transaction=True tests elsewhere flush rows that data migrations created.
+    schedule_migration.create_schedule(apps, None)
+    per_app_migration.Migration.operations[0].code(apps, None)
+    consultation_migration.create_schedule(apps, None)
 
 
 @pytest.mark.django_db
-def test_daily_sweep_runs_at_seven_in_the_secretariats_time_zone():
-    if not PeriodicTask.objects.filter(name=schedule_migration.TASK_NAME).exists():
-        # transaction=True tests elsewhere flush rows that data migrations created.
-        schedule_migration.create_schedule(apps, None)
+def test_daily_reminder_sweep_runs_at_seven_in_the_secretariats_time_zone():
+    ensure_schedules()
     task = PeriodicTask.objects.get(name="Daily deadline reminders")
-    assert task.task == "actionplans.tasks.send_reminders"
+    assert task.task == "actionplans.tasks.deadline_reminder_sweep"
     assert task.task in app.tasks
     assert task.enabled
     crontab = task.crontab
@@ -28,14 +37,37 @@ def test_daily_sweep_runs_at_seven_in_the_secretariats_time_zone():
 
 
 @pytest.mark.django_db
+def test_consultation_sweep_is_its_own_task_at_the_same_time():
+    ensure_schedules()
+    task = PeriodicTask.objects.get(name="Daily consultation sweep")
+    assert task.task == "consultations.tasks.consultation_sweep"
+    assert task.task in app.tasks
+    reminders = PeriodicTask.objects.get(name="Daily deadline reminders")
+    assert task.crontab_id == reminders.crontab_id
+    assert "close consultations" not in reminders.description.lower()
+
+
+@pytest.mark.django_db
 def test_creating_the_schedule_again_keeps_the_secretariats_changes():
-    schedule_migration.create_schedule(apps, None)
+    ensure_schedules()
     task = PeriodicTask.objects.get(name="Daily deadline reminders")
     task.crontab.hour = "6"
     task.crontab.save()
-    schedule_migration.create_schedule(apps, None)
+    ensure_schedules()
     assert PeriodicTask.objects.filter(name="Daily deadline reminders").count() == 1
+    assert PeriodicTask.objects.filter(name="Daily consultation sweep").count() == 1
     assert PeriodicTask.objects.get(name="Daily deadline reminders").crontab.hour == "6"
+
+
+@pytest.mark.django_db
+def test_a_new_consultation_sweep_follows_the_edited_reminder_time():
+    ensure_schedules()
+    PeriodicTask.objects.filter(name="Daily consultation sweep").delete()
+    reminders = PeriodicTask.objects.get(name="Daily deadline reminders")
+    reminders.crontab.hour = "5"
+    reminders.crontab.save()
+    consultation_migration.create_schedule(apps, None)
+    assert PeriodicTask.objects.get(name="Daily consultation sweep").crontab.hour == "5"
 
 
 @pytest.mark.django_db
@@ -48,24 +80,3 @@ def test_secretariat_group_may_change_the_schedule():
         Group.objects.get(name="Secretariat").permissions.values_list("codename", flat=True)
     )
     assert {"view_periodictask", "change_periodictask", "change_crontabschedule"} <= codenames
-
-
-consultation_migration = importlib.import_module(
-    "d8portal.migrations.0004_secretariat_consultation_permissions"
-)
-
-
-@pytest.mark.django_db
-def test_the_one_daily_sweep_says_it_also_closes_consultations_unless_edited():
-    PeriodicTask.objects.filter(name=schedule_migration.TASK_NAME).delete()
-    schedule_migration.create_schedule(apps, None)
-    consultation_migration.grant_and_describe(apps, None)
-    task = PeriodicTask.objects.get(name="Daily deadline reminders")
-    assert "close consultations past their deadline" in task.description
-    assert PeriodicTask.objects.filter(task="actionplans.tasks.send_reminders").count() == 1
-
-    task.description = "Our own words."
-    task.save()
-    consultation_migration.grant_and_describe(apps, None)
-    task.refresh_from_db()
-    assert task.description == "Our own words."

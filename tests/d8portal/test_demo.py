@@ -57,7 +57,7 @@ def test_load_demo_loads_the_record_of_the_seeds(debug):
 
 @pytest.mark.django_db
 def test_load_demo_loads_the_consultations_of_2015_and_2026(debug):
-    from actionplans.models import Consultation
+    from consultations.models import Consultation
 
     call_command("load_demo")
     network = Consultation.objects.get(document__title="Communication network draft")

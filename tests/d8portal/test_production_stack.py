@@ -19,7 +19,7 @@ from django.db import connection
 from redis import Redis as RedisClient
 
 from actionplans.models import Reminder
-from d8portal.clock import secretariat_today
+from core.clock import secretariat_today
 from tests.factories import ActionItemFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -232,7 +232,7 @@ def test_production_stack_serves_pages_logins_reminders_and_health(
     ActionItemFactory(lead_state=nigeria, due_date=secretariat_today())
     recipient = nigeria_focal.focal_point.email
     client = Celery("production-stack-test", broker=env["CELERY_BROKER_URL"], set_as_current=False)
-    client.send_task("actionplans.tasks.send_reminders")
+    client.send_task("actionplans.tasks.deadline_reminder_sweep")
     mail_dir = Path(env["VAR_DIR"]) / "mail"
     wait_until(lambda: mail_sent_to(mail_dir, recipient), what="the reminder e-mail")
     assert Reminder.objects.filter(recipient=recipient, sent_at__isnull=False).count() == 1

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_countries import countries
 
-from d8portal.mail import render_email
+from core.mail import render_email
 from knowledge.models import ExchangeRequest
 from tests.factories import (
     BestPracticeFactory,

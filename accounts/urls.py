@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("after-login/", views.after_login, name="after-login"),
+    path("tokens/", views.api_tokens, name="api-tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+    path("", include("django.contrib.auth.urls")),
+]
