@@ -3,6 +3,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,9 +35,28 @@ def weighted_product(percent, weight):
     return Cast(percent, models.IntegerField()) * F(weight)
 
 
+# Cache key of the progress of every open plan (the home page shows it on every view).
+OPEN_PLANS_PROGRESS = "actionplans:open-plans-progress"
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=[ActionPlan.Status.COMPLETED, ActionPlan.Status.SUPERSEDED])
+
+    def with_cached_progress(self):
+        """The plans, each with its progress from the cache of every open plan's progress; the
+        cache is cleared whenever an item or a plan changes (see actionplans.apps)."""
+        totals = cache.get(OPEN_PLANS_PROGRESS)
+        if totals is None:
+            totals = {
+                plan.pk: (plan.weighted_percent, plan.total_weight)
+                for plan in ActionPlan.objects.open().with_progress().order_by()
+            }
+            cache.set(OPEN_PLANS_PROGRESS, totals, timeout=3600)
+        plans = list(self)
+        for plan in plans:
+            plan.weighted_percent, plan.total_weight = totals.get(plan.pk, (None, None))
+        return plans
 
     def with_progress(self):
         """Annotate `weighted_percent` and `total_weight` over the plan's non-cancelled items."""
@@ -284,6 +304,8 @@ class ActionItem(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["lead_state", "status"]),
+            # The lists' order (due date, then id as the tie-break of pages).
+            models.Index(fields=["due_date", "id"], name="action_item_due_date_id"),
         ]
         constraints = [
             percent_between_0_and_100("percent_complete", "action_item_percent_0_to_100"),
@@ -389,6 +411,10 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
+        # An item's history, newest first, a page at a time.
+        indexes = [
+            models.Index(fields=["item", "-created_at", "-id"], name="progress_update_history")
+        ]
         constraints = [
             percent_between_0_and_100("percent_complete", "progress_update_percent_0_to_100"),
         ]

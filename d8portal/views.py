@@ -10,6 +10,9 @@ from actionplans.models import ActionPlan
 from meetings.models import Meeting
 from memberstates.models import MemberState, MoU
 
+# The home page shows this many open plans and counts the rest.
+HOME_PLANS = 12
+
 
 def home(request):
     context = {
@@ -17,8 +20,9 @@ def home(request):
         "upcoming_meetings": Meeting.objects.upcoming().select_related("host_state", "task_force"),
         "recent_meetings": Meeting.objects.recent().select_related("host_state", "task_force")[:5],
         "action_plans": ActionPlan.objects.open()
-        .with_progress()
-        .select_related("proposed_by", "adopted_at"),
+        .select_related("proposed_by", "adopted_at")[:HOME_PLANS]
+        .with_cached_progress(),
+        "open_plan_count": ActionPlan.objects.open().count(),
         "mous": MoU.objects.with_adherence(),
         "state_count": MemberState.objects.count(),
     }
