@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -43,20 +43,23 @@ class ActionPlanQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=[ActionPlan.Status.COMPLETED, ActionPlan.Status.SUPERSEDED])
 
-    def with_cached_progress(self):
-        """The plans, each with its progress from the cache of every open plan's progress; the
-        cache is cleared whenever an item or a plan changes (see actionplans.apps)."""
+    def open_with_progress(self, limit):
+        """The first `limit` open plans, each with its progress, and the number of open plans.
+
+        The progress of every open plan is cached, and the cache cleared whenever an item or a
+        plan changes (see actionplans.apps): on a hit one query reads `limit` plans; on a miss
+        one query reads and totals them all.
+        """
         totals = cache.get(OPEN_PLANS_PROGRESS)
         if totals is None:
-            totals = {
-                plan.pk: (plan.weighted_percent, plan.total_weight)
-                for plan in ActionPlan.objects.open().with_progress().order_by()
-            }
+            plans = list(self.open().with_progress())
+            totals = {plan.pk: (plan.weighted_percent, plan.total_weight) for plan in plans}
             cache.set(OPEN_PLANS_PROGRESS, totals, timeout=3600)
-        plans = list(self)
+            return plans[:limit], len(totals)
+        plans = list(self.open()[:limit])
         for plan in plans:
             plan.weighted_percent, plan.total_weight = totals.get(plan.pk, (None, None))
-        return plans
+        return plans, len(totals)
 
     def with_progress(self):
         """Annotate `weighted_percent` and `total_weight` over the plan's non-cancelled items."""
@@ -172,6 +175,13 @@ class ActionPlan(models.Model):
         return [i for i in items if i.is_overdue(today)]
 
 
+def responsible_states_are(states):
+    """The condition "a state of `states` leads or supports the item", written so that
+    PostgreSQL answers it with one hashed subquery, not a subquery per item."""
+    supported = ActionItem.supporting_states.through.objects.filter(memberstate__in=states)
+    return Q(lead_state__in=states) | Q(pk__in=supported.values("actionitem_id"))
+
+
 class ActionItemQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=ActionItem.CLOSED_STATUSES)
@@ -195,10 +205,7 @@ class ActionItemQuerySet(models.QuerySet):
 
     def for_state(self, state):
         """Items the state is responsible for, as lead or supporting state."""
-        supporting = ActionItem.supporting_states.through.objects.filter(
-            actionitem=OuterRef("pk"), memberstate=state
-        )
-        return self.filter(Q(lead_state=state) | Exists(supporting))
+        return self.filter(responsible_states_are([state]))
 
     def matching(
         self,
@@ -242,11 +249,7 @@ class ActionItemQuerySet(models.QuerySet):
             return self.none()
         if is_secretariat(user):
             return self
-        states = MemberState.objects.of_focal_point(user)
-        supporting = ActionItem.supporting_states.through.objects.filter(
-            actionitem=OuterRef("pk"), memberstate__in=states
-        )
-        return self.filter(Q(lead_state__in=states) | Exists(supporting))
+        return self.filter(responsible_states_are(MemberState.objects.of_focal_point(user)))
 
 
 class ActionItem(models.Model):

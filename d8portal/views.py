@@ -15,14 +15,15 @@ HOME_PLANS = 12
 
 
 def home(request):
+    plans, open_plan_count = ActionPlan.objects.select_related(
+        "proposed_by", "adopted_at"
+    ).open_with_progress(HOME_PLANS)
     context = {
         "member_states": MemberState.objects.prefetch_related("sme_bodies"),
         "upcoming_meetings": Meeting.objects.upcoming().select_related("host_state", "task_force"),
         "recent_meetings": Meeting.objects.recent().select_related("host_state", "task_force")[:5],
-        "action_plans": ActionPlan.objects.open()
-        .select_related("proposed_by", "adopted_at")[:HOME_PLANS]
-        .with_cached_progress(),
-        "open_plan_count": ActionPlan.objects.open().count(),
+        "action_plans": plans,
+        "open_plan_count": open_plan_count,
         "mous": MoU.objects.with_adherence(),
         "state_count": MemberState.objects.count(),
     }
