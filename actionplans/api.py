@@ -185,6 +185,10 @@ class ActionItemFilter(django_filters.FilterSet):
     overdue = BooleanFilter(
         method="filter_overdue", help_text="Open items past their due date (or, false, the rest)."
     )
+    meeting = django_filters.CharFilter(
+        field_name="outcome__meeting__slug",
+        help_text="Slug of the meeting whose outcomes the items carry out.",
+    )
     due_before = iso_date_filter(
         field_name="due_date", lookup_expr="lte", help_text="Due on or before this date."
     )
@@ -194,7 +198,16 @@ class ActionItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = ActionItem
-        fields = ["state", "lead_state", "plan", "status", "overdue", "due_before", "due_after"]
+        fields = [
+            "state",
+            "lead_state",
+            "plan",
+            "meeting",
+            "status",
+            "overdue",
+            "due_before",
+            "due_after",
+        ]
 
     def filter_state(self, items, name, state):
         return items.matching(state=state)

@@ -29,6 +29,10 @@ class Delivery:
     recipient: str
     rows: list = field(default_factory=list)
 
+    def selector(self):
+        """Which of the sender's claimed rows this e-mail sends."""
+        return Q(pk__in=[row.pk for row in self.rows])
+
 
 def record(model, rows):
     """Record the rows owed; those already recorded (same unique key) are left as they are."""
@@ -71,9 +75,9 @@ def group(rows, *, email, order, key=None, delivery=Delivery):
     return sorted(groups.values(), key=lambda d: (order.index(d.email), d.recipient))
 
 
-def send(eligible, *, rows, deliveries, context):
-    """Claim the `eligible` rows, group the claimed ones (read through the queryset `rows`) into
-    deliveries, and send each as its template rendered with `context(delivery)`.
+def send(eligible, *, deliveries, context):
+    """Claim the `eligible` rows, make the claimed ones into deliveries (`deliveries(token)`,
+    given the claim's token), and send each as its template rendered with `context(delivery)`.
 
     Returns the deliveries sent. A failed e-mail releases its rows' claim so that the next
     sweep sends them.
@@ -83,8 +87,8 @@ def send(eligible, *, rows, deliveries, context):
         return []
     model = eligible.model
     sent = []
-    for delivery in deliveries(list(rows.filter(claim_token=token))):
-        mine = model.objects.filter(claim_token=token, pk__in=[row.pk for row in delivery.rows])
+    for delivery in deliveries(token):
+        mine = model.objects.filter(delivery.selector(), claim_token=token)
         try:
             message = render_email(delivery.email, context(delivery), to=[delivery.recipient])
             message.send()

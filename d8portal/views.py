@@ -10,15 +10,20 @@ from actionplans.models import ActionPlan
 from meetings.models import Meeting
 from memberstates.models import MemberState, MoU
 
+# The home page shows this many open plans and counts the rest.
+HOME_PLANS = 12
+
 
 def home(request):
+    plans, open_plan_count = ActionPlan.objects.select_related(
+        "proposed_by", "adopted_at"
+    ).open_with_progress(HOME_PLANS)
     context = {
         "member_states": MemberState.objects.prefetch_related("sme_bodies"),
         "upcoming_meetings": Meeting.objects.upcoming().select_related("host_state", "task_force"),
         "recent_meetings": Meeting.objects.recent().select_related("host_state", "task_force")[:5],
-        "action_plans": ActionPlan.objects.open()
-        .with_progress()
-        .select_related("proposed_by", "adopted_at"),
+        "action_plans": plans,
+        "open_plan_count": open_plan_count,
         "mous": MoU.objects.with_adherence(),
         "state_count": MemberState.objects.count(),
     }

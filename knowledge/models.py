@@ -80,8 +80,8 @@ class BestPracticeQuerySet(models.QuerySet):
         )
 
     def without_vector(self):
-        # The stored vector is large and only the database reads it.
-        return self.defer("search_vector")
+        # The stored vectors are for the database only; the full one is large.
+        return self.defer("search_vector", "rank_vector")
 
     def for_listing(self):
         return self.without_vector().select_related("state", "body").prefetch_related("themes")
@@ -113,7 +113,7 @@ class BestPracticeQuerySet(models.QuerySet):
             query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
             return (
                 self.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("search_vector"), query))
+                .annotate(rank=SearchRank(F("rank_vector"), query))
                 .order_by("-rank", "-published_at", "pk")
             )
         matches = Q()
@@ -248,11 +248,15 @@ class BestPractice(models.Model):
     )
     # Kept by a database trigger (migration 0002) on PostgreSQL; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary alone: small enough to rank every match of a common word quickly, while
+    # the full vector decides what matches.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = BestPracticeQuerySet.as_manager()
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], m2m_fields=["themes", "meetings", "action_items"]
+        excluded_fields=["search_vector", "rank_vector"],
+        m2m_fields=["themes", "meetings", "action_items"],
     )
 
     class Meta:
@@ -261,6 +265,12 @@ class BestPractice(models.Model):
             models.Index(fields=["status", "pillar"]),
             models.Index(fields=["state", "status"]),
             PortableGinIndex(fields=["search_vector"], name="best_practice_search"),
+            # The catalogue's order without a search: the latest published first.
+            models.Index(
+                fields=["-published_at", "title"],
+                condition=Q(status="published"),
+                name="best_practice_published",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
