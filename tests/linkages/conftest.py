@@ -61,7 +61,7 @@ def turkish_draft(turkiye, kosgeb):
 
 @pytest.fixture
 def iran_workshop(iran):
-    start = datetime.datetime(2030, 5, 10, 9, 0, tzinfo=datetime.timezone.utc)
+    start = datetime.datetime(2030, 5, 10, 9, 0, tzinfo=datetime.UTC)
     return EventFactory(
         title="Workshop on SME Market Development Models",
         host_state=iran,
