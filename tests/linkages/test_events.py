@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -90,8 +90,6 @@ def test_no_nomination_after_the_registration_deadline(nigeria_focal, nigeria, i
 
 
 def test_a_focal_point_does_not_nominate_for_another_state(nigeria_focal, turkiye, iran_workshop):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         nomination_create(
             event=iran_workshop,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.daily import registered
 from linkages.models import InterestExpression, InterestMessage, LinkageNotice, Opportunity
 from linkages.services import opportunities_expire
-from tests.factories import InterestExpressionFactory, OpportunityFactory
+from tests.factories import FocalPointFactory, InterestExpressionFactory, OpportunityFactory
 
 Status = Opportunity.Status
 
@@ -134,8 +134,6 @@ def test_the_contact_needs_a_login(client, turkish_opportunity, delegate):
 
 @pytest.fixture
 def kosgeb_colleague(kosgeb):
-    from tests.factories import FocalPointFactory
-
     return FocalPointFactory(body=kosgeb, email="ayse@kosgeb.example")
 
 
