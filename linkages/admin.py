@@ -146,7 +146,8 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "host_kind", "format", "is_illustrative"]
     list_select_related = ["host_state", "host_body"]
     search_fields = ["title", "host_name", "city"]
-    autocomplete_fields = ["host_state", "host_body", "action_item"]
+    # Nine states and their bodies: plain lists; action items are many.
+    autocomplete_fields = ["action_item"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
     inlines = [NominationInline]
