@@ -329,6 +329,10 @@ SPECTACULAR_SETTINGS = {
         "ConsultationProcedureEnum": "consultations.models.Consultation.Procedure",
         "ConsultationResultEnum": "consultations.models.Consultation.Result",
         "ConsultationCommentResponseEnum": "consultations.models.ConsultationComment.Response",
+        "OpportunityKindEnum": "linkages.models.Opportunity.Kind",
+        "OpportunityStatusEnum": "linkages.models.Opportunity.Status",
+        "EventKindEnum": "linkages.models.Event.Kind",
+        "NominationStatusEnum": "linkages.models.Nomination.Status",
     },
 }
 

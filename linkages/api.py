@@ -13,14 +13,19 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from core.api import BooleanFilter, SignedInOnlyCharField, validation_error
+from core.api import BooleanFilter, Conflict, SignedInOnlyCharField, validation_error
 from core.api_defaults import Ordering
 from memberstates.api import ID, state_field, state_filter
-from memberstates.models import MemberState
+from memberstates.models import FocalPoint, MemberState
 
-from .forms import OpportunityFilterForm
-from .models import Event, Nomination, Opportunity, Sector
-from .services import nomination_create, nomination_decide
+from .forms import OpportunityFilterForm, OpportunityForm
+from .models import Event, InvalidTransition, Nomination, Opportunity, Sector
+from .services import (
+    nomination_create,
+    nomination_decide,
+    opportunity_save,
+    opportunity_submit,
+)
 
 
 class OpportunitySerializer(serializers.ModelSerializer):
@@ -78,11 +83,38 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.matching(**self.form.filters())
 
 
-class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
+FORM_FIELDS = [name for name in OpportunityForm._meta.fields if name != "attachment"]
+
+
+class OpportunityWriteSerializer(serializers.Serializer):
+    """The fields of the browser's form (without the attachment); the form's rules decide."""
+
+    title = serializers.CharField(required=False, max_length=200)
+    body = serializers.IntegerField(
+        required=False, min_value=1, help_text="An SME body of your state (id)."
+    )
+    sector = serializers.ChoiceField(choices=Sector.choices, required=False)
+    kind = serializers.ChoiceField(choices=Opportunity.Kind.choices, required=False)
+    location = serializers.CharField(required=False, max_length=200)
+    size_min = serializers.IntegerField(required=False, min_value=0)
+    size_max = serializers.IntegerField(required=False, min_value=0)
+    description = serializers.CharField(required=False, max_length=20_000)
+    contact_name = serializers.CharField(required=False, max_length=200)
+    contact_email = serializers.EmailField(required=False)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    valid_until = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+class OpportunityViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Investment opportunities: published ones for everyone (contacts for signed-in readers
     only), plus their own state's unpublished ones for its focal points, all for the
-    Secretariat; `q` searches as the catalogue does."""
+    Secretariat; `q` searches as the catalogue does. Focal points create drafts of their state,
+    change them (PATCH) while they are drafts or returned, and submit them."""
 
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = OpportunitySerializer
     lookup_value_regex = ID
     filter_backends = [DjangoFilterBackend, Ordering]
@@ -95,6 +127,85 @@ class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
             .for_listing()
             .order_by("-published_at", "title", "pk")
         )
+
+    def _save(self, request, data, instance=None):
+        states = MemberState.objects.of_focal_point(request.user)
+        posted = {name: "" if value is None else value for name, value in data.items()}
+        form = OpportunityForm(data=posted, instance=instance, states=states)
+        if not form.is_valid():
+            raise validation_error(DjangoValidationError(form.errors.as_data()))
+        try:
+            opportunity = opportunity_save(form=form, user=request.user)
+        except InvalidTransition as error:
+            raise Conflict(error.messages[0]) from error
+        return self.get_serializer(self.get_queryset().get(pk=opportunity.pk)).data
+
+    def _given(self, request, *, partial):
+        given = OpportunityWriteSerializer(data=request.data, partial=partial)
+        given.is_valid(raise_exception=True)
+        return dict(given.validated_data)
+
+    @extend_schema(
+        request=OpportunityWriteSerializer,
+        responses={
+            201: OpportunitySerializer,
+            400: OpenApiResponse(description="Field errors; nothing was saved."),
+            403: OpenApiResponse(description="Not a focal point of a member state."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        """Create a draft opportunity of your state (focal points)."""
+        states = MemberState.objects.of_focal_point(request.user)
+        if not states.exists():
+            raise PermissionDenied("Only focal points of a member state write opportunities.")
+        given = self._given(request, partial=False)
+        own_body = (
+            FocalPoint.objects.filter(user=request.user, is_active=True)
+            .values_list("body_id", flat=True)
+            .first()
+        )
+        data = {name: given.get(name, "") for name in FORM_FIELDS}
+        data["body"] = given.get("body", own_body)
+        return Response(self._save(request, data), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OpportunityWriteSerializer,
+        responses={
+            200: OpportunitySerializer,
+            400: OpenApiResponse(description="Field errors; nothing changed."),
+            403: OpenApiResponse(description="An opportunity of another state."),
+            409: OpenApiResponse(description="The opportunity is with the Secretariat."),
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change a draft or returned opportunity of your state (focal points)."""
+        opportunity = self.get_object()
+        if not opportunity.state.has_focal_point(request.user):
+            raise PermissionDenied("You change the opportunities of your own state only.")
+        if not opportunity.is_editable:
+            raise Conflict("This opportunity is with the Secretariat: it cannot change.")
+        given = self._given(request, partial=True)
+        data = {name: getattr(opportunity, name) for name in FORM_FIELDS if name != "body"}
+        data["body"] = opportunity.body_id
+        return Response(self._save(request, {**data, **given}, instance=opportunity))
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OpportunitySerializer,
+            403: OpenApiResponse(description="An opportunity of another state."),
+            409: OpenApiResponse(description="Not a draft or returned opportunity."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Hand a draft or returned opportunity of your state to the Secretariat."""
+        opportunity = self.get_object()
+        try:
+            opportunity_submit(opportunity=opportunity, user=request.user)
+        except InvalidTransition as error:
+            raise Conflict(error.messages[0]) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=opportunity.pk)).data)
 
 
 class EventSerializer(serializers.ModelSerializer):

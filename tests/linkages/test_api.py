@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from linkages.models import Nomination
+from linkages.models import Nomination, Opportunity
 from tests.api_helpers import field_errors
 from tests.factories import NominationFactory
 
@@ -121,3 +121,53 @@ def test_events_are_public_and_filtered(api, iran_workshop):
     rows = _rows(api.get("/api/v1/events/", {"coming": "true", "host_state": "iran"}))
     assert [row["slug"] for row in rows] == [iran_workshop.slug]
     assert not _rows(api.get("/api/v1/events/", {"coming": "false"}))
+
+
+def _draft(**changes):
+    return {
+        "title": "Solar panel assembly",
+        "sector": "C",
+        "kind": "joint_venture",
+        "location": "Konya",
+        "size_min": 100000,
+        "size_max": 900000,
+        "description": "An assembler seeks a partner.",
+        "contact_name": "Deniz Yılmaz",
+        "contact_email": "deniz@kosgeb.example",
+        "valid_until": "2031-01-31",
+        **changes,
+    }
+
+
+def test_a_focal_point_creates_and_submits_a_draft_through_the_api(api, turkiye_focal, kosgeb):
+    api.force_authenticate(turkiye_focal)
+    response = api.post("/api/v1/opportunities/", _draft(), format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["state"], response.json()["status"]) == ("turkiye", "draft")
+    url = f"/api/v1/opportunities/{response.json()['id']}/submit/"
+    assert api.post(url).json()["status"] == "submitted"
+
+
+def test_a_size_range_upside_down_answers_400_through_the_api(api, turkiye_focal, kosgeb):
+    api.force_authenticate(turkiye_focal)
+    response = api.post("/api/v1/opportunities/", _draft(size_min=999999999), format="json")
+    assert field_errors(response, "size_max")
+    assert not Opportunity.objects.exists()
+
+
+def test_a_focal_point_cannot_change_another_states_draft_through_the_api(
+    api, nigeria_focal, turkish_draft
+):
+    api.force_authenticate(nigeria_focal)
+    url = f"/api/v1/opportunities/{turkish_draft.pk}/"
+    assert api.patch(url, {"title": "Taken"}, format="json").status_code == 404
+    assert api.post(f"{url}submit/").status_code == 404
+    turkish_draft.refresh_from_db()
+    assert (turkish_draft.title, turkish_draft.status) == ("Olive oil exporters", "draft")
+
+
+def test_a_submitted_opportunity_cannot_change_through_the_api(api, turkiye_focal, turkish_draft):
+    turkish_draft.submit()
+    api.force_authenticate(turkiye_focal)
+    url = f"/api/v1/opportunities/{turkish_draft.pk}/"
+    assert api.patch(url, {"title": "Changed"}, format="json").status_code == 409
