@@ -240,3 +240,18 @@ def test_the_sweep_command_runs_the_linkages_work(turkiye, kosgeb):
     assert work.plan(today) == ["would expire opportunity “Old one”"]
     assert work.run(today) == ["expired opportunity “Old one”"]
     assert Opportunity.objects.get().status == Status.EXPIRED
+
+
+def test_an_attachment_is_stored_and_served_to_those_who_see_the_opportunity(
+    client, turkiye_focal, nigeria_focal, kosgeb, media
+):
+    client.force_login(turkiye_focal)
+    brochure = SimpleUploadedFile("brochure.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    client.post(reverse("linkages:opportunity-create"), _form(kosgeb, attachment=brochure))
+    opportunity = Opportunity.objects.get()
+    url = reverse("linkages:opportunity-attachment", args=[opportunity.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(nigeria_focal)  # a draft of another state
+    assert client.get(url).status_code == 404
