@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .forms import ApiTokenForm
-from .models import ApiToken
+from .forms import ApiTokenForm, FeedTokenForm
+from .models import ApiToken, FeedToken
 from .roles import is_secretariat
 
 
@@ -48,3 +48,33 @@ def api_token_revoke(request, pk):
     token.delete()
     messages.success(request, f"The token “{token.name}” was revoked; it no longer works.")
     return redirect("api-tokens")
+
+
+@never_cache
+@login_required
+def feed_tokens(request):
+    """The user's personal calendar feeds: create one (its address shown this once), revoke."""
+    form = FeedTokenForm(request.POST or None, user=request.user)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        created, secret = form.issue()
+        form = FeedTokenForm(user=request.user)
+    return render(
+        request,
+        "accounts/feed_tokens.html",
+        {
+            "form": form,
+            "tokens": request.user.feed_tokens.all(),
+            "created": created,
+            "secret": secret,
+        },
+    )
+
+
+@require_POST
+@login_required
+def feed_token_revoke(request, pk):
+    token = get_object_or_404(FeedToken, pk=pk, user=request.user)
+    token.delete()
+    messages.success(request, f"The calendar feed “{token.name}” was revoked; it no longer works.")
+    return redirect("feed-tokens")

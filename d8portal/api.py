@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
 from consultations.api import ConsultationViewSet
 from knowledge.api import BestPracticeViewSet
+from linkages.api import EventViewSet, NominationViewSet, OpportunityViewSet
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
 from memberstates.api import (
     FocalPointViewSet,
@@ -31,5 +32,8 @@ router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("best-practices", BestPracticeViewSet, basename="best-practice")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("events", EventViewSet, basename="event")
+router.register("nominations", NominationViewSet, basename="nomination")
 
 urlpatterns = router.urls

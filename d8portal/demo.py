@@ -5,6 +5,7 @@ made in the admin survive a re-run.
 """
 
 import datetime
+import zoneinfo
 from pathlib import Path
 
 import yaml
@@ -22,6 +23,7 @@ from consultations.models import (
     DeadlineExtension,
 )
 from knowledge.models import BestPractice, ExchangeRequest, Theme
+from linkages.models import Event, InterestExpression, InterestMessage, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
 from taskforces.models import TaskForce
@@ -58,6 +60,9 @@ class DemoLoader:
         self._load_consultations(states, documents, users)
         practices = self._load_best_practices(states, bodies, meetings, users)
         self._load_exchange_requests(practices, users)
+        self._load_events(states, bodies)
+        opportunities = self._load_opportunities(states, bodies)
+        self._load_opportunity_interests(opportunities, users)
         return self.created
 
     def _load_states(self):
@@ -368,6 +373,85 @@ class DemoLoader:
                     "message": row["message"].strip(),
                 },
             )
+
+    def _local(self, value, zone):
+        naive = datetime.datetime.strptime(str(value), "%Y-%m-%d %H:%M")
+        return timezone.make_aware(naive, zoneinfo.ZoneInfo(zone))
+
+    def _load_events(self, states, bodies):
+        for row in self.data["events"]:
+            self._get_or_create(
+                Event,
+                slug=row["slug"],
+                defaults={
+                    "title": row["title"],
+                    "kind": row["kind"],
+                    "host_kind": row["host_kind"],
+                    "host_state": states.get(row.get("host_state")),
+                    "host_body": bodies.get(row.get("host_body")),
+                    "host_name": row.get("host_name", ""),
+                    "format": row["format"],
+                    "city": row.get("city", ""),
+                    "time_zone": row["time_zone"],
+                    "start": self._local(row["start"], row["time_zone"]),
+                    "end": self._local(row["end"], row["time_zone"]),
+                    "registration_deadline": row.get("registration_deadline"),
+                    "places_per_state": row["places_per_state"],
+                    "action_item": ActionItem.objects.filter(
+                        reference=row.get("action_item")
+                    ).first(),
+                    "is_illustrative": row.get("illustrative", False),
+                    "description": row.get("description", ""),
+                },
+            )
+
+    def _load_opportunities(self, states, bodies):
+        opportunities = {}
+        for row in self.data["opportunities"]:
+            opportunities[row["title"]] = self._get_or_create(
+                Opportunity,
+                state=states[row["state"]],
+                title=row["title"],
+                defaults={
+                    "body": bodies[row["body"]],
+                    **{
+                        name: row[name]
+                        for name in (
+                            "sector",
+                            "kind",
+                            "location",
+                            "size_min",
+                            "size_max",
+                            "description",
+                            "contact_name",
+                            "contact_email",
+                            "valid_until",
+                        )
+                    },
+                    "is_illustrative": True,
+                    "status": Opportunity.Status.PUBLISHED,
+                    "submitted_at": timezone.now(),
+                    "published_at": timezone.now(),
+                },
+            )
+        return opportunities
+
+    def _load_opportunity_interests(self, opportunities, users):
+        for row in self.data["opportunity_interests"]:
+            user = users.get(row["user"])
+            if user is None:  # loaded without the demo accounts
+                continue
+            state = user.focal_point.body.state
+            interest = self._get_or_create(
+                InterestExpression,
+                opportunity=opportunities[row["opportunity"]],
+                state=state,
+                defaults={"created_by": user},
+            )
+            if not interest.messages.exists():
+                InterestMessage.objects.create(
+                    interest=interest, state=state, author=user, text=row["message"]
+                )
 
 
 def load_demo(*, with_accounts=True, password=None):

@@ -14,6 +14,7 @@ PORTAL_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "linkages",
 ]
 # Progress updates are history, reminders the record of what was sent, deadline extensions
 # the record of who moved a deadline and why: the Secretariat reads and adds them, never
@@ -21,13 +22,21 @@ PORTAL_APPS = [
 READ_AND_ADD_ONLY = ["progressupdate", "reminder", "deadlineextension"]
 # A state's answer to a consultation is given by its focal points, and the e-mails about
 # consultations are recorded by the portal: the Secretariat reads them.
-READ_ONLY = ["consultationanswer", "consultationnotice"]
+# Expressions of interest and their threads are between member states, and the e-mails about
+# them are recorded by the portal: the Secretariat reads them.
+READ_ONLY = [
+    "consultationanswer",
+    "consultationnotice",
+    "linkagenotice",
+    "interestexpression",
+    "interestmessage",
+]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.
 CHANGE_ONLY = ["consultationcomment"]
 # Exchange requests are between member states: the Secretariat follows and closes them, it
-# neither makes nor removes one.
-FOLLOW_ONLY = ["exchangerequest"]
+# neither makes nor removes one. Nominations are made by the states; the Secretariat decides them.
+FOLLOW_ONLY = ["exchangerequest", "nomination"]
 # Records the portal keeps for itself (stored report files): nobody edits them by hand.
 MACHINE_KEPT = ["meetingreport"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "linkages",
     "d8portal",
 ]
 
@@ -334,6 +335,10 @@ SPECTACULAR_SETTINGS = {
         "ConsultationProcedureEnum": "consultations.models.Consultation.Procedure",
         "ConsultationResultEnum": "consultations.models.Consultation.Result",
         "ConsultationCommentResponseEnum": "consultations.models.ConsultationComment.Response",
+        "OpportunityKindEnum": "linkages.models.Opportunity.Kind",
+        "OpportunityStatusEnum": "linkages.models.Opportunity.Status",
+        "EventKindEnum": "linkages.models.Event.Kind",
+        "NominationStatusEnum": "linkages.models.Nomination.Status",
     },
 }
 

@@ -17,6 +17,7 @@ FLOORS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "linkages",
     "d8portal",
 ]
 

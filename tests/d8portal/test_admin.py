@@ -14,6 +14,7 @@ from actionplans.models import ActionItem, ProgressUpdate, Reminder
 from consultations.models import ConsultationNotice
 from core.clock import secretariat_today
 from d8portal.permissions import SECRETARIAT
+from linkages.models import LinkageNotice
 from meetings.models import Meeting
 from memberstates.models import MemberState
 from tests.factories import (
@@ -25,12 +26,16 @@ from tests.factories import (
     ConsultationAnswerFactory,
     ConsultationFactory,
     DocumentFactory,
+    EventFactory,
     ExchangeRequestFactory,
     FocalPointFactory,
+    InterestExpressionFactory,
     MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
+    NominationFactory,
+    OpportunityFactory,
     OutcomeFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
@@ -44,6 +49,10 @@ _codes = itertools.cycle(code for code, _ in countries)
 
 def _state():
     return MemberStateFactory(iso_code=next(_codes))
+
+
+def _nomination():
+    return NominationFactory(state=_state(), event=EventFactory(host_state=_state()))
 
 
 def _states(n):
@@ -134,8 +143,20 @@ ROW_MAKERS = {
     "knowledge.exchangerequest": lambda: ExchangeRequestFactory(
         practice=_practice(), requesting_state=_state()
     ),
+    "linkages.opportunity": lambda: OpportunityFactory(state=_state()),
+    "linkages.event": lambda: EventFactory(host_state=_state()),
+    "linkages.nomination": lambda: _nomination(),
+    "linkages.interestexpression": lambda: InterestExpressionFactory(
+        opportunity=OpportunityFactory(state=_state()), state=_state()
+    ),
+    "linkages.linkagenotice": lambda: LinkageNotice.objects.create(
+        recipient="participant@example.org", kind="confirmed", nomination=_nomination()
+    ),
 }
 READ_ONLY = {
+    "linkages.nomination",
+    "linkages.interestexpression",
+    "linkages.linkagenotice",
     "actionplans.progressupdate",
     "actionplans.reminder",
     "consultations.consultationnotice",
@@ -321,7 +342,15 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
         model._meta.label_lower
         for model in admin.site._registry
         if model._meta.app_label
-        in {"memberstates", "taskforces", "meetings", "actionplans", "consultations", "knowledge"}
+        in {
+            "memberstates",
+            "taskforces",
+            "meetings",
+            "actionplans",
+            "consultations",
+            "knowledge",
+            "linkages",
+        }
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)

@@ -27,6 +27,9 @@ ENDPOINTS = [
     "progress-updates",
     "consultations",
     "best-practices",
+    "opportunities",
+    "events",
+    "nominations",
 ]
 
 
@@ -183,8 +186,11 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         AgendaItemFactory,
         AttendanceFactory,
         BestPracticeFactory,
+        EventFactory,
         MeetingFactory,
+        NominationFactory,
         OpenConsultationFactory,
+        OpportunityFactory,
         OutcomeFactory,
         ProgressUpdateFactory,
         TaskForceFactory,
@@ -211,6 +217,9 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
         "consultations": OpenConsultationFactory(states=[nigeria]).pk,
         "best-practices": BestPracticeFactory(state=nigeria, body=smedan, status="draft").pk,
+        "opportunities": OpportunityFactory(state=nigeria, body=smedan, status="draft").pk,
+        "events": EventFactory().pk,
+        "nominations": NominationFactory(state=nigeria).pk,
     }
 
 

@@ -16,12 +16,15 @@ from tests.factories import (
     AttendanceFactory,
     BestPracticeFactory,
     ConsultationAnswerFactory,
+    EventFactory,
     FocalPointFactory,
     MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
+    NominationFactory,
     OpenConsultationFactory,
+    OpportunityFactory,
     OutcomeFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
@@ -113,8 +116,11 @@ ROWS = {
     "progress-updates": an_update,
     "consultations": a_closed_consultation,
     "best-practices": a_practice,
+    "opportunities": lambda n, s, t: OpportunityFactory(state=n, body=s),
+    "events": lambda n, s, t: EventFactory(host_state=t),
+    "nominations": lambda n, s, t: NominationFactory(state=n, event=EventFactory(host_state=t)),
 }
-SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates"}
+SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates", "nominations"}
 
 
 READERS = [
