@@ -13,6 +13,7 @@ from memberstates.api import (
     MoUViewSet,
     SMEBodyViewSet,
 )
+from partners.api import ActivityViewSet, AgreementViewSet, PartnerViewSet
 from taskforces.api import TaskForceViewSet
 
 router = DefaultRouter()
@@ -31,5 +32,8 @@ router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("best-practices", BestPracticeViewSet, basename="best-practice")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = router.urls

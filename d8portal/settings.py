@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "partners",
     "d8portal",
 ]
 
