@@ -9,6 +9,7 @@ from consultations.models import Consultation, ConsultationAnswer
 from knowledge.models import BestPractice, ExchangeRequest, Theme
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from partners.models import Activity, Agreement, Partner
 from taskforces.models import TaskForce
 
 
@@ -232,3 +233,48 @@ class ExchangeRequestFactory(factory.django.DjangoModelFactory):
     requesting_state = factory.SubFactory(MemberStateFactory)
     requested_by = factory.SubFactory(UserFactory)
     message = "Could we learn how this works?"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    kind = Partner.Kind.COUNTERPART
+    name = factory.Sequence(lambda n: f"SME Agency {n}")
+    acronym = factory.Sequence(lambda n: f"SA{n}")
+    slug = factory.Sequence(lambda n: f"sme-agency-{n}")
+    country = "KR"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    kind = Agreement.Kind.BILATERAL
+    title = factory.Sequence(lambda n: f"Memorandum of Understanding on SME cooperation {n}")
+    body = factory.SubFactory(SMEBodyFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    status = Agreement.Status.IN_FORCE
+    signed_on = datetime.date(2025, 1, 15)
+    in_force_on = datetime.date(2025, 3, 1)
+    valid_until = datetime.date(2028, 12, 31)
+    plan = factory.SubFactory(
+        ActionPlanFactory, proposed_by=factory.SelfAttribute("..body.state")
+    )
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    class Params:
+        agreement = factory.SubFactory(AgreementFactory)
+
+    item = factory.SubFactory(
+        ActionItemFactory,
+        plan=factory.SelfAttribute("..agreement.plan"),
+        lead_state=factory.SelfAttribute("..agreement.body.state"),
+        due_date=datetime.date(2027, 1, 31),
+    )
+    kind = Activity.Kind.TRAINING
+    start_date = datetime.date(2026, 11, 1)
