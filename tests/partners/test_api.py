@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
