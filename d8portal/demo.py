@@ -372,7 +372,6 @@ class DemoLoader:
                 },
             )
 
-
     def _load_partners(self, bodies, meetings):
         partners = {}
         for row in self.data["partners"]:

@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         "ConsultationProcedureEnum": "consultations.models.Consultation.Procedure",
         "ConsultationResultEnum": "consultations.models.Consultation.Result",
         "ConsultationCommentResponseEnum": "consultations.models.ConsultationComment.Response",
+        # Member states and partners share the ISO 3166 list of countries.
+        "CountryEnum": "django_countries.countries",
     },
 }
 

@@ -258,9 +258,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     signed_on = datetime.date(2025, 1, 15)
     in_force_on = datetime.date(2025, 3, 1)
     valid_until = datetime.date(2028, 12, 31)
-    plan = factory.SubFactory(
-        ActionPlanFactory, proposed_by=factory.SelfAttribute("..body.state")
-    )
+    plan = factory.SubFactory(ActionPlanFactory, proposed_by=factory.SelfAttribute("..body.state"))
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

@@ -27,6 +27,9 @@ ENDPOINTS = [
     "progress-updates",
     "consultations",
     "best-practices",
+    "partners",
+    "agreements",
+    "activities",
 ]
 
 
@@ -180,6 +183,7 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
     from tests.factories import (
         ActionItemFactory,
         ActionPlanFactory,
+        ActivityFactory,
         AgendaItemFactory,
         AttendanceFactory,
         BestPracticeFactory,
@@ -211,6 +215,9 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
         "consultations": OpenConsultationFactory(states=[nigeria]).pk,
         "best-practices": BestPracticeFactory(state=nigeria, body=smedan, status="draft").pk,
+        "partners": (activity := ActivityFactory(agreement__body=smedan)).agreement.partner.slug,
+        "agreements": activity.agreement.pk,
+        "activities": activity.pk,
     }
 
 

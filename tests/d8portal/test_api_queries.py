@@ -12,7 +12,9 @@ from tests.api_helpers import queries_for
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ActivityFactory,
     AgendaItemFactory,
+    AgreementFactory,
     AttendanceFactory,
     BestPracticeFactory,
     ConsultationAnswerFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
     MoUFactory,
     OpenConsultationFactory,
     OutcomeFactory,
+    PartnerFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
@@ -96,6 +99,13 @@ def a_practice(nigeria, smedan, turkiye):
     return practice
 
 
+def an_activity(nigeria, smedan, turkiye):
+    """Nigeria's, published; a Turkish draft the Secretariat reads too."""
+    agreement = AgreementFactory(body=smedan, is_published=True)
+    ActivityFactory(agreement=AgreementFactory(body__state=turkiye))
+    return ActivityFactory(agreement=agreement, is_published=True)
+
+
 # endpoint -> what makes one more row of it (given Nigeria, SMEDAN, Türkiye)
 ROWS = {
     "member-states": lambda n, s, t: MemberStateFactory(iso_code=next(COUNTRY_CODES)),
@@ -113,6 +123,9 @@ ROWS = {
     "progress-updates": an_update,
     "consultations": a_closed_consultation,
     "best-practices": a_practice,
+    "partners": lambda n, s, t: PartnerFactory(),
+    "agreements": lambda n, s, t: AgreementFactory(body=s),
+    "activities": an_activity,
 }
 SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates"}
 
