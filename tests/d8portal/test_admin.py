@@ -16,10 +16,13 @@ from core.clock import secretariat_today
 from d8portal.permissions import SECRETARIAT
 from meetings.models import Meeting
 from memberstates.models import MemberState
+from partners.models import AgreementNotice, PartnerMeeting
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ActivityFactory,
     AgendaItemFactory,
+    AgreementFactory,
     AttendanceFactory,
     BestPracticeFactory,
     ConsultationAnswerFactory,
@@ -32,6 +35,7 @@ from tests.factories import (
     MoUAccessionFactory,
     MoUFactory,
     OutcomeFactory,
+    PartnerFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
@@ -134,12 +138,25 @@ ROW_MAKERS = {
     "knowledge.exchangerequest": lambda: ExchangeRequestFactory(
         practice=_practice(), requesting_state=_state()
     ),
+    "partners.partner": PartnerFactory,
+    "partners.agreement": lambda: AgreementFactory(body=SMEBodyFactory(state=_state())),
+    "partners.activity": lambda: ActivityFactory(agreement__body=SMEBodyFactory(state=_state())),
+    "partners.partnermeeting": lambda: PartnerMeeting.objects.create(
+        meeting=_meeting(), partner=PartnerFactory()
+    ),
+    "partners.agreementnotice": lambda: AgreementNotice.objects.create(
+        agreement=AgreementFactory(body=SMEBodyFactory(state=_state())),
+        recipient="focal@example.org",
+        step=90,
+        valid_until=datetime.date(2028, 12, 31),
+    ),
 }
 READ_ONLY = {
     "actionplans.progressupdate",
     "actionplans.reminder",
     "consultations.consultationnotice",
     "knowledge.exchangerequest",
+    "partners.agreementnotice",
 }
 
 
@@ -321,7 +338,15 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
         model._meta.label_lower
         for model in admin.site._registry
         if model._meta.app_label
-        in {"memberstates", "taskforces", "meetings", "actionplans", "consultations", "knowledge"}
+        in {
+            "memberstates",
+            "taskforces",
+            "meetings",
+            "actionplans",
+            "consultations",
+            "knowledge",
+            "partners",
+        }
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)
