@@ -100,7 +100,8 @@ def activity_save(
     change one; dates must fall within the agreement's validity. Returns the activity."""
     if activity is not None:
         agreement = activity.item.plan.agreement
-    locked = Agreement.objects.editable_by(user).select_for_update().filter(pk=agreement.pk)
+    locked = Agreement.objects.editable_by(user).select_for_update(of=("self",))
+    locked = locked.filter(pk=agreement.pk)
     agreement = locked.select_related("body__state", "plan").first()
     if agreement is None or agreement.plan_id is None:
         raise PermissionDenied("Only the focal points of the agreement's state add activities.")
