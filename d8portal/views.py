@@ -16,7 +16,8 @@ def home(request):
         "member_states": MemberState.objects.prefetch_related("sme_bodies"),
         "upcoming_meetings": Meeting.objects.upcoming().select_related("host_state", "task_force"),
         "recent_meetings": Meeting.objects.recent().select_related("host_state", "task_force")[:5],
-        "action_plans": ActionPlan.objects.open()
+        "action_plans": ActionPlan.objects.of_the_d8()
+        .open()
         .with_progress()
         .select_related("proposed_by", "adopted_at"),
         "mous": MoU.objects.with_adherence(),

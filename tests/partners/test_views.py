@@ -240,3 +240,18 @@ def test_the_partner_pages_run_the_same_queries_for_2_and_12_agreements(client, 
         if n == 2:
             few = (_queries(client, "/partners/"), _queries(client, partner.get_absolute_url()))
     assert (_queries(client, "/partners/"), _queries(client, partner.get_absolute_url())) == few
+
+
+def test_an_agreements_plan_is_not_listed_with_the_d8_plans(client, api, turkish_mou):
+    assert client.get(turkish_mou.plan.get_absolute_url()).status_code == 404
+    assert client.get(f"{turkish_mou.plan.get_absolute_url()}report.pdf").status_code == 404
+    slugs = [p["slug"] for p in api.get("/api/v1/action-plans/").json()["results"]]
+    assert turkish_mou.plan.slug not in slugs
+    assert turkish_mou.plan.title not in client.get("/").content.decode()
+
+
+def test_an_activitys_item_page_leads_back_to_its_agreement(client, turkish_mou, turkiye_focal):
+    client.force_login(turkiye_focal)
+    item = Activity.objects.get().item
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert f'<a href="{turkish_mou.get_absolute_url()}">' in page
