@@ -126,7 +126,8 @@ class ActionPlanViewSet(TodayMixin, PortalViewSet):
 
     def get_queryset(self):
         return (
-            ActionPlan.objects.with_progress()
+            ActionPlan.objects.of_the_d8()
+            .with_progress()
             .order_by("title", "pk")  # aggregates drop the model's default ordering
             .select_related("proposed_by", "tabled_at", "adopted_at", "superseded_by")
             .prefetch_related(Prefetch("items", _with_states(ActionItem.objects.all())))

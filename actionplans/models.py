@@ -40,6 +40,11 @@ OPEN_PLANS_PROGRESS = "actionplans:open-plans-progress"
 
 
 class ActionPlanQuerySet(models.QuerySet):
+    def of_the_d8(self):
+        """The D-8's own plans: not the cooperation plans of agreements with partners, which
+        the partners app shows under its own rules (reached here by the reverse relation)."""
+        return self.filter(agreement__isnull=True)
+
     def open(self):
         return self.exclude(status__in=[ActionPlan.Status.COMPLETED, ActionPlan.Status.SUPERSEDED])
 

@@ -38,7 +38,9 @@ def _with_responsible_states(items):
 
 def plan_detail(request, slug):
     plan = get_object_or_404(
-        ActionPlan.objects.with_progress().select_related("proposed_by", "tabled_at", "adopted_at"),
+        ActionPlan.objects.of_the_d8()
+        .with_progress()
+        .select_related("proposed_by", "tabled_at", "adopted_at"),
         slug=slug,
     )
     items = _with_responsible_states(plan.items.select_related("outcome__meeting"))
@@ -150,7 +152,7 @@ def evidence(request, pk, update_pk):
 
 def plan_report(request, slug):
     """The plan's progress report as a PDF, showing the reader what the plan's page shows."""
-    plan = get_object_or_404(ActionPlan, slug=slug)
+    plan = get_object_or_404(ActionPlan.objects.of_the_d8(), slug=slug)
     rendered = action_plan_report_render(plan=plan, user=request.user)
     filename = f"{plan.title} - progress report {secretariat_today():%Y-%m-%d}.pdf"
     return FileResponse(io.BytesIO(rendered.content), as_attachment=True, filename=filename)

@@ -14,6 +14,7 @@ from memberstates.api import (
     MoUViewSet,
     SMEBodyViewSet,
 )
+from partners.api import ActivityViewSet, AgreementViewSet, PartnerViewSet
 from taskforces.api import TaskForceViewSet
 
 router = DefaultRouter()
@@ -35,5 +36,8 @@ router.register("best-practices", BestPracticeViewSet, basename="best-practice")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("events", EventViewSet, basename="event")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = router.urls

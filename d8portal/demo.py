@@ -26,6 +26,8 @@ from knowledge.models import BestPractice, ExchangeRequest, Theme
 from linkages.models import Event, InterestExpression, InterestMessage, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from partners.models import Activity, Agreement, Partner, PartnerMeeting
+from partners.services import agreement_plan_ensure
 from taskforces.models import TaskForce
 
 DATA_FILE = Path(__file__).with_name("demo_data.yaml")
@@ -60,6 +62,7 @@ class DemoLoader:
         self._load_consultations(states, documents, users)
         practices = self._load_best_practices(states, bodies, meetings, users)
         self._load_exchange_requests(practices, users)
+        self._load_partners(bodies, meetings)
         self._load_events(states, bodies)
         opportunities = self._load_opportunities(states, bodies)
         self._load_opportunity_interests(opportunities, users)
@@ -452,6 +455,56 @@ class DemoLoader:
                 InterestMessage.objects.create(
                     interest=interest, state=state, author=user, text=row["message"]
                 )
+
+    def _load_partners(self, bodies, meetings):
+        partners = {}
+        for row in self.data["partners"]:
+            fields = ("kind", "name", "acronym", "country", "website", "description")
+            partners[row["slug"]] = self._get_or_create(
+                Partner, slug=row["slug"], defaults={k: row[k] for k in fields if k in row}
+            )
+        for row in self.data["agreements"]:
+            fields = ("kind", "status", "signed_on", "in_force_on", "valid_until", "summary")
+            defaults = {k: row[k] for k in fields if k in row}
+            defaults.update(
+                body=bodies.get(row.get("body")),
+                partner=partners.get(row.get("partner")),
+                mou=MoU.objects.get(short_name=row["mou"]) if "mou" in row else None,
+                automatic_renewal=row.get("automatic_renewal", False),
+                is_published=row.get("is_published", False),
+                is_illustrative=row.get("illustrative", False),
+            )
+            agreement = self._get_or_create(Agreement, title=row["title"], defaults=defaults)
+            agreement_plan_ensure(agreement=agreement)
+            for number, activity in enumerate(row.get("activities", []), start=1):
+                status = activity["status"]
+                item = self._get_or_create(
+                    ActionItem,
+                    reference=f"AGR{agreement.pk}-{number}",
+                    defaults={
+                        "plan": agreement.plan,
+                        "title": activity["title"],
+                        "lead_state": agreement.body.state,
+                        "due_date": activity["due_date"],
+                        "status": status,
+                        "percent_complete": ActionItem.default_percent(status, 0),
+                    },
+                )
+                self._get_or_create(
+                    Activity,
+                    item=item,
+                    defaults={
+                        "kind": activity["kind"],
+                        "responsible": activity["responsible"],
+                        "start_date": activity["start_date"],
+                        "report": activity.get("report", ""),
+                        "is_published": activity.get("published", False),
+                    },
+                )
+        for row in self.data["partner_meetings"]:
+            self._get_or_create(
+                PartnerMeeting, meeting=meetings[row["meeting"]], partner=partners[row["partner"]]
+            )
 
 
 def load_demo(*, with_accounts=True, password=None):

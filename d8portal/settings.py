@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "partners",
     "linkages",
     "d8portal",
 ]
@@ -335,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "ConsultationProcedureEnum": "consultations.models.Consultation.Procedure",
         "ConsultationResultEnum": "consultations.models.Consultation.Result",
         "ConsultationCommentResponseEnum": "consultations.models.ConsultationComment.Response",
+        # Member states and partners share the ISO 3166 list of countries.
+        "CountryEnum": "django_countries.countries",
         "OpportunityKindEnum": "linkages.models.Opportunity.Kind",
         "OpportunityStatusEnum": "linkages.models.Opportunity.Status",
         "EventKindEnum": "linkages.models.Event.Kind",

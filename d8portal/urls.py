@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("", include("knowledge.urls")),
     path("", include("linkages.urls")),
+    path("", include("partners.urls")),
 ]

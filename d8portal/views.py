@@ -15,9 +15,11 @@ HOME_PLANS = 12
 
 
 def home(request):
-    plans, open_plan_count = ActionPlan.objects.select_related(
-        "proposed_by", "adopted_at"
-    ).open_with_progress(HOME_PLANS)
+    plans, open_plan_count = (
+        ActionPlan.objects.of_the_d8()
+        .select_related("proposed_by", "adopted_at")
+        .open_with_progress(HOME_PLANS)
+    )
     context = {
         "member_states": MemberState.objects.prefetch_related("sme_bodies"),
         "upcoming_meetings": Meeting.objects.upcoming().select_related("host_state", "task_force"),

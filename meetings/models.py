@@ -51,6 +51,11 @@ class Meeting(models.Model):
         TASK_FORCE = "task_force", "Task force meeting"
         TECHNICAL_SESSION = "technical_session", "Technical session"
         WORKSHOP = "workshop", "Workshop"
+        # Meetings with a partner country or organisation (partners.PartnerMeeting names it).
+        JOINT_ECONOMIC_COMMISSION = "joint_commission", "Joint Economic Commission meeting"
+        JOINT_INDUSTRY_WORKING_GROUP = "joint_industry_wg", "Joint Industry Working Group meeting"
+        MONITORING_COMMITTEE = "monitoring_committee", "Monitoring Committee meeting"
+        ORGANISATION_COMMITTEE = "organisation_committee", "Committee of an organisation"
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", "In person"

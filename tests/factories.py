@@ -10,6 +10,7 @@ from knowledge.models import BestPractice, ExchangeRequest, Theme
 from linkages.models import Event, InterestExpression, Nomination, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from partners.models import Activity, Agreement, Partner
 from taskforces.models import TaskForce
 
 
@@ -306,3 +307,46 @@ class NominationFactory(factory.django.DjangoModelFactory):
     organisation = "An SME"
     email = factory.Sequence(lambda n: f"participant{n}@example.org")
     nominated_by = factory.SubFactory(UserFactory)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    kind = Partner.Kind.COUNTERPART
+    name = factory.Sequence(lambda n: f"SME Agency {n}")
+    acronym = factory.Sequence(lambda n: f"SA{n}")
+    slug = factory.Sequence(lambda n: f"sme-agency-{n}")
+    country = "KR"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    kind = Agreement.Kind.BILATERAL
+    title = factory.Sequence(lambda n: f"Memorandum of Understanding on SME cooperation {n}")
+    body = factory.SubFactory(SMEBodyFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    status = Agreement.Status.IN_FORCE
+    signed_on = datetime.date(2025, 1, 15)
+    in_force_on = datetime.date(2025, 3, 1)
+    valid_until = datetime.date(2028, 12, 31)
+    plan = factory.SubFactory(ActionPlanFactory, proposed_by=factory.SelfAttribute("..body.state"))
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    class Params:
+        agreement = factory.SubFactory(AgreementFactory)
+
+    item = factory.SubFactory(
+        ActionItemFactory,
+        plan=factory.SelfAttribute("..agreement.plan"),
+        lead_state=factory.SelfAttribute("..agreement.body.state"),
+        due_date=datetime.date(2027, 1, 31),
+    )
+    kind = Activity.Kind.TRAINING
+    start_date = datetime.date(2026, 11, 1)

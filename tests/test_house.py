@@ -17,6 +17,7 @@ FLOORS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "partners",
     "linkages",
     "d8portal",
 ]

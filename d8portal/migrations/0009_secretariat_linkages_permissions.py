@@ -3,20 +3,11 @@ to what it has: the group's other permissions are left as they are."""
 
 from django.db import migrations
 
-from d8portal.permissions import SECRETARIAT, ensure_secretariat_group, secretariat_permissions
+from d8portal.permissions import secretariat_group_grant
 
 
 def give_linkages_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    if not Group.objects.filter(name=SECRETARIAT).exists():
-        ensure_secretariat_group(apps)
-        return
-    # Creates the linkages' permissions if this run has not yet.
-    kept = set(Group.objects.get(name=SECRETARIAT).permissions.values_list("pk", flat=True))
-    ensure_secretariat_group(apps)
-    group = Group.objects.get(name=SECRETARIAT)
-    linkages = secretariat_permissions(apps).filter(content_type__app_label="linkages")
-    group.permissions.set([*kept, *linkages.values_list("pk", flat=True)])
+    secretariat_group_grant(apps, "linkages")
 
 
 class Migration(migrations.Migration):

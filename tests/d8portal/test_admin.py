@@ -17,10 +17,13 @@ from d8portal.permissions import SECRETARIAT
 from linkages.models import LinkageNotice
 from meetings.models import Meeting
 from memberstates.models import MemberState
+from partners.models import AgreementNotice, PartnerMeeting
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ActivityFactory,
     AgendaItemFactory,
+    AgreementFactory,
     AttendanceFactory,
     BestPracticeFactory,
     ConsultationAnswerFactory,
@@ -37,6 +40,7 @@ from tests.factories import (
     NominationFactory,
     OpportunityFactory,
     OutcomeFactory,
+    PartnerFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
@@ -152,6 +156,18 @@ ROW_MAKERS = {
     "linkages.linkagenotice": lambda: LinkageNotice.objects.create(
         recipient="participant@example.org", kind="confirmed", nomination=_nomination()
     ),
+    "partners.partner": PartnerFactory,
+    "partners.agreement": lambda: AgreementFactory(body=SMEBodyFactory(state=_state())),
+    "partners.activity": lambda: ActivityFactory(agreement__body=SMEBodyFactory(state=_state())),
+    "partners.partnermeeting": lambda: PartnerMeeting.objects.create(
+        meeting=_meeting(), partner=PartnerFactory()
+    ),
+    "partners.agreementnotice": lambda: AgreementNotice.objects.create(
+        agreement=AgreementFactory(body=SMEBodyFactory(state=_state())),
+        recipient="focal@example.org",
+        step=90,
+        valid_until=datetime.date(2028, 12, 31),
+    ),
 }
 READ_ONLY = {
     "linkages.nomination",
@@ -161,6 +177,7 @@ READ_ONLY = {
     "actionplans.reminder",
     "consultations.consultationnotice",
     "knowledge.exchangerequest",
+    "partners.agreementnotice",
 }
 
 
@@ -350,6 +367,7 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
             "consultations",
             "knowledge",
             "linkages",
+            "partners",
         }
     }
     assert registered == set(ROW_MAKERS)

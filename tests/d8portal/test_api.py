@@ -30,6 +30,9 @@ ENDPOINTS = [
     "opportunities",
     "events",
     "nominations",
+    "partners",
+    "agreements",
+    "activities",
 ]
 
 
@@ -183,6 +186,7 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
     from tests.factories import (
         ActionItemFactory,
         ActionPlanFactory,
+        ActivityFactory,
         AgendaItemFactory,
         AttendanceFactory,
         BestPracticeFactory,
@@ -220,6 +224,9 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "opportunities": OpportunityFactory(state=nigeria, body=smedan, status="draft").pk,
         "events": EventFactory().pk,
         "nominations": NominationFactory(state=nigeria).pk,
+        "partners": (activity := ActivityFactory(agreement__body=smedan)).agreement.partner.slug,
+        "agreements": activity.agreement.pk,
+        "activities": activity.pk,
     }
 
 
