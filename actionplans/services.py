@@ -51,8 +51,9 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
 
 @transaction.atomic
 def action_items_create_from_outcomes(*, outcomes, user, plan, lead_state, due_date, prefix):
-    """Create one action item per outcome, referenced `prefix` + the outcome's number, all or
-    none: any invalid item raises a ValidationError listing every reference that failed."""
+    """Create one action item per final outcome, referenced `prefix` + the outcome's number,
+    all or none: any invalid item (a draft outcome included) raises a ValidationError listing
+    every reference that failed."""
     if not user.has_perm("actionplans.add_actionitem"):
         raise PermissionDenied("Only the Secretariat creates action items.")
     items, errors = [], []
