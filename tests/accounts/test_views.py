@@ -39,6 +39,38 @@ def test_repeated_failed_logins_are_locked_out_even_with_the_right_password(
     assert "_auth_user_id" not in client.session
 
 
+def _log_in(client, password, *, forwarded):
+    return client.post(
+        "/accounts/login/",
+        {"username": "focal.nigeria", "password": password},
+        REMOTE_ADDR="172.16.0.3",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_another(
+    client, nigeria_focal, settings
+):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "wrong", forwarded="203.0.113.66")
+
+    assert _log_in(client, "wrong", forwarded="203.0.113.66").status_code == 429
+    assert _log_in(client, "correct horse battery", forwarded="203.0.113.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_a_new_forwarded_address_does_not_escape_the_lock_out(
+    client, nigeria_focal, settings
+):
+    settings.TRUSTED_PROXIES = 0
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "wrong", forwarded=f"203.0.113.{n}")
+
+    assert _log_in(client, "correct horse battery", forwarded="203.0.113.99").status_code == 429
+
+
 @pytest.mark.django_db
 def test_logout_ends_the_session(client, nigeria_focal):
     client.force_login(nigeria_focal)
