@@ -170,6 +170,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Password reset links: at most this many per e-mail address and per client address in a
+# window (counted in the shared cache).
+PASSWORD_RESET_PER_ADDRESS = 3
+PASSWORD_RESET_PER_CLIENT = 10
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 
 # Admin import needs the model's change permission and export its view permission, so the
 # Secretariat group needs no permissions of its own for them.
