@@ -10,6 +10,7 @@ from django.db.models import F, Max, Q
 from core import outbox
 from core.clock import secretariat_today
 from core.deadlines import Deadline
+from core.uploads import upload_name
 from memberstates.models import FocalPoint
 
 from .models import ActionItem, ProgressUpdate, Reminder
@@ -37,7 +38,7 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     )
     if evidence:
         update.evidence = evidence
-        update.evidence_name = evidence.name[:200]
+        update.evidence_name = upload_name(evidence.name)
     update.full_clean(exclude=["item", "author"])
     update.save()
     item.status = status
