@@ -141,7 +141,7 @@ def stack(tmp_path, django_db_blocker):
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=120,
+        timeout=600,  # compressing every static file takes minutes on a busy machine
     )
     processes = [
         subprocess.Popen(
