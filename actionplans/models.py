@@ -364,7 +364,15 @@ class ActionItem(models.Model):
 
     @classmethod
     def create_from_outcome(cls, outcome, *, plan, reference, lead_state, due_date):
-        """Create the item that carries out a meeting outcome, titled from its text."""
+        """Create the item that carries out a final meeting outcome, titled from its text.
+
+        A draft outcome is refused: its text is hidden, and an item's title and description are
+        public on the plan's page, in the API and in the plan's report.
+        """
+        if outcome.status != outcome.Status.FINAL:
+            raise ValidationError(
+                f"Outcome {outcome.number} is a draft; publish the meeting's outcomes first."
+            )
         title = outcome.text if len(outcome.text) <= 120 else f"{outcome.text[:119]}…"
         item = cls(
             plan=plan,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import outbox
 from core.clock import secretariat_today
 from core.deadlines import Deadline
+from core.uploads import upload_name
 from memberstates.models import FocalPoint
 
 from .models import ActionItem, ActionPlan, ProgressUpdate, Reminder
@@ -39,7 +40,7 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     )
     if evidence:
         update.evidence = evidence
-        update.evidence_name = evidence.name[:200]
+        update.evidence_name = upload_name(evidence.name)
     update.full_clean(exclude=["item", "author"])
     update.save()
     item.status = status
@@ -53,8 +54,9 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
 
 @transaction.atomic
 def action_items_create_from_outcomes(*, outcomes, user, plan, lead_state, due_date, prefix):
-    """Create one action item per outcome, referenced `prefix` + the outcome's number, all or
-    none: any invalid item raises a ValidationError listing every reference that failed."""
+    """Create one action item per final outcome, referenced `prefix` + the outcome's number,
+    all or none: any invalid item (a draft outcome included) raises a ValidationError listing
+    every reference that failed."""
     if not user.has_perm("actionplans.add_actionitem"):
         raise PermissionDenied("Only the Secretariat creates action items.")
     items, errors = [], []

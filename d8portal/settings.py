@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the container's health check asks over plain HTTP without the public host name.
+    "d8portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers compressed when the client accepts it (static files are compressed
@@ -172,8 +174,15 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address by the trusted proxies (TRUSTED_PROXIES), as for API throttling and logs.
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Password reset links: at most this many per e-mail address and per client address in a
+# window (counted in the shared cache).
+PASSWORD_RESET_PER_ADDRESS = 3
+PASSWORD_RESET_PER_CLIENT = 10
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 
 # Admin import needs the model's change permission and export its view permission, so the
 # Secretariat group needs no permissions of its own for them.
@@ -234,6 +243,14 @@ REMINDER_CLAIM_LEASE_MINUTES = env.int("REMINDER_CLAIM_LEASE_MINUTES", default=1
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="d8-demo-2026")
 
+# The number of proxies in front of the portal that append the client's address to
+# X-Forwarded-For (1 behind the documented TLS proxy). The client's address, for API
+# throttling, login lock-out and logs, is that many entries from the right of the header; with
+# 0 the header is ignored and the address is the connection's.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    _stop("TRUSTED_PROXIES must be 0 or more.")
+
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -268,11 +285,13 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },
+    "filters": {"client_ip": {"()": "core.clientip.ClientIpLogFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": env("LOG_FORMAT", default="plain" if DEBUG else "json"),
+            "filters": ["client_ip"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
@@ -303,6 +322,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # The throttles take the client's address from core.clientip (TRUSTED_PROXIES); this is
+    # for any other DRF code that asks.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Requests per client: anonymous ones by address, signed-in ones by account.

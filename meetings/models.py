@@ -321,6 +321,30 @@ def document_upload_to(instance, filename):
     return f"meetings/documents/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents other than drafts to everyone. Drafts to the Secretariat and to the focal
+        points of the states taking part: the host, a delegation, or a state consulted on the
+        draft by a circulated consultation."""
+        public = ~Q(kind=Document.Kind.DRAFT)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if is_secretariat(user):
+            return self.all()
+        states = MemberState.objects.of_focal_point(user)
+        consulted = Document.objects.filter(
+            # Consultations (an upper app) reached by their relation; circulated ones only.
+            consultations__states__in=states,
+            consultations__status__in=["open", "closed"],
+        )
+        taking_part = (
+            Q(meeting__host_state__in=states)
+            | Q(meeting__in=Attendance.objects.filter(state__in=states).values("meeting"))
+            | Q(pk__in=consulted.values("pk"))
+        )
+        return self.filter(public | taking_part)
+
+
 class Document(models.Model):
     class Kind(models.TextChoices):
         DECLARATION = "declaration", "Declaration"
@@ -335,6 +359,7 @@ class Document(models.Model):
     file = models.FileField(upload_to=document_upload_to, blank=True, validators=[validate_upload])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -345,10 +370,6 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:document", args=[self.meeting.slug, self.pk])
-
-    def is_visible_to(self, user):
-        """Drafts circulate among signed-in participants; the rest is public."""
-        return self.kind != self.Kind.DRAFT or user.is_authenticated
 
     @property
     def file_ending(self):

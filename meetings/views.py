@@ -38,22 +38,22 @@ def meeting_detail(request, slug):
             "agenda_items",
             Prefetch("attendances", queryset=Attendance.objects.select_related("state")),
             Prefetch("outcomes", queryset=outcomes.prefetch_related("action_items__lead_state")),
-            "documents",
+            Prefetch("documents", queryset=Document.objects.visible_to(request.user)),
         ),
         slug=slug,
     )
-    documents = [d for d in meeting.documents.all() if d.is_visible_to(request.user)]
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "documents": documents},
+        {"meeting": meeting, "documents": meeting.documents.all()},
     )
 
 
 def document(request, slug, pk):
-    doc = get_object_or_404(Document.objects.exclude(file=""), meeting__slug=slug, pk=pk)
-    if not doc.is_visible_to(request.user):
-        raise Http404("No such document.")
+    """A document's file, to whoever may read it (Document.objects.visible_to)."""
+    doc = get_object_or_404(
+        Document.objects.visible_to(request.user).exclude(file=""), meeting__slug=slug, pk=pk
+    )
     try:
         handle = doc.file.open("rb")
     except FileNotFoundError as exc:

@@ -103,6 +103,33 @@ def test_anonymous_clients_are_throttled(api, settings):
     assert statuses == [200, 200, 200, 429]
 
 
+def test_a_new_forwarded_address_per_request_does_not_escape_the_throttle(api, settings):
+    settings.API_THROTTLE_ANON = "3/minute"
+    settings.TRUSTED_PROXIES = 0
+
+    statuses = [
+        api.get("/api/v1/member-states/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(api, settings):
+    settings.API_THROTTLE_ANON = "1/minute"
+    settings.TRUSTED_PROXIES = 1
+
+    def get(client_address):
+        # Every request arrives from the proxy, which appends the client's address.
+        return api.get(
+            "/api/v1/member-states/",
+            REMOTE_ADDR="172.16.0.3",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.1, {client_address}",
+        ).status_code
+
+    assert [get("203.0.113.1"), get("203.0.113.1"), get("203.0.113.2")] == [200, 429, 200]
+
+
 def test_throttled_answer_says_when_to_retry(api, settings):
     settings.API_THROTTLE_ANON = "1/minute"
     api.get("/api/v1/member-states/")
