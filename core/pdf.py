@@ -11,6 +11,7 @@ Each render runs in a forked child process that is killed at the deadline
 
 import contextlib
 import ctypes
+import io
 import mimetypes
 import os
 import pickle
@@ -26,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import FileResponse, HttpResponse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -181,3 +183,13 @@ def render_pdf(html, *, timeout=None):
         return RenderedPDF(content=document.write_pdf(), page_count=len(document.pages))
 
     return run_with_deadline(render, timeout)
+
+
+def pdf_download(render, *, filename, too_long):
+    """A download of a PDF rendered for this request by `render()` (returning a RenderedPDF);
+    503 with `too_long` when the render was stopped at its deadline."""
+    try:
+        rendered = render()
+    except RenderTimedOut:
+        return HttpResponse(too_long, status=503, content_type="text/plain; charset=utf-8")
+    return FileResponse(io.BytesIO(rendered.content), as_attachment=True, filename=filename)
