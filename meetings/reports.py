@@ -193,12 +193,15 @@ def meeting_report_render(*, meeting, audience=Audience.SIGNED_IN):
     return report
 
 
-def meeting_report_stored(*, meeting, audience, today=None):
-    """The stored report for the audience if it is current; else None. Renders nothing."""
+def meeting_report_stored(*, audience, meeting=None, slug=None, today=None):
+    """The stored report of the meeting (or the meeting with the slug) for the audience if it
+    is current; else None. One query, with the meeting; renders nothing."""
     today = today or secretariat_today()
+    of_meeting = {"meeting": meeting} if meeting is not None else {"meeting__slug": slug}
     report = (
-        MeetingReport.objects.filter(
-            meeting=meeting,
+        MeetingReport.objects.select_related("meeting__task_force")
+        .filter(
+            **of_meeting,
             audience=audience,
             fingerprint=F("meeting__report_fingerprint__fingerprint"),
         )

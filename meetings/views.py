@@ -77,11 +77,14 @@ def meeting_report(request, slug):
     Only a stored, current report is served (with validators: a browser that has it gets a
     304); when none is, a render is queued and the reader is told it is being prepared.
     """
-    meeting = get_object_or_404(Meeting.objects.select_related("task_force"), slug=slug)
+    audience = MeetingReport.Audience.of(request.user)
+    report = meeting_report_stored(slug=slug, audience=audience)
+    if report is not None:
+        meeting = report.meeting
+    else:
+        meeting = get_object_or_404(Meeting.objects.select_related("task_force"), slug=slug)
     if not (meeting.outcomes_are_published or is_secretariat(request.user)):
         raise Http404("No such report.")
-    audience = MeetingReport.Audience.of(request.user)
-    report = meeting_report_stored(meeting=meeting, audience=audience)
     if report is None:
         meeting_report_request(meeting=meeting)
         # Without a broker the render ran just now, in this request.

@@ -481,7 +481,7 @@ def test_a_current_stored_report_is_served_without_rendering_anything(
     _, first = download(client, ninth_meeting)
     rendered = len(renders)
 
-    with django_assert_max_num_queries(2):  # the meeting; the current report
+    with django_assert_max_num_queries(1):  # the current report, with its meeting
         response, second = download(client, ninth_meeting)
 
     assert response.status_code == 200
