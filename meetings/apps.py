@@ -18,7 +18,14 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
+        from core import daily
+
         from .models import AgendaItem, Attendance, Meeting, Outcome
+        from .reports import daily_meeting_reports_plan, daily_meeting_reports_run
+
+        daily.register(
+            "meeting reports", run=daily_meeting_reports_run, plan=daily_meeting_reports_plan
+        )
 
         # A change to what the outcome report shows renders it again in the background.
         # Publishing saves the meeting (its publication date), which is one such change.

@@ -221,6 +221,29 @@ def meeting_report_current(*, meeting, audience=Audience.SIGNED_IN):
     return meeting_report_render(meeting=meeting, audience=audience)
 
 
+def meeting_reports_overtaken(today):
+    """Meetings with a stored report that an item falling overdue has made stale."""
+    stale = MeetingReport.objects.filter(current_through__lt=today).values("meeting")
+    return Meeting.objects.filter(pk__in=stale).order_by("start_date", "pk")
+
+
+def daily_meeting_reports_run(today):
+    """Queue a render of each report an item falling overdue has made stale, so that readers
+    get a stored one; lines for the sweep command."""
+    lines = []
+    for meeting in meeting_reports_overtaken(today):
+        meeting_report_schedule(meeting.pk, records_changed=False)
+        lines.append(f"Queued a render of the outcome report of {meeting}: an item fell overdue")
+    return lines
+
+
+def daily_meeting_reports_plan(today):
+    return [
+        f"Would queue a render of the outcome report of {meeting}: an item fell overdue"
+        for meeting in meeting_reports_overtaken(today)
+    ]
+
+
 def meeting_report_request(*, meeting):
     """A reader found no current report: queue a render, unless one was asked for lately
     and has not finished (many readers waiting queue one render)."""

@@ -1,8 +1,15 @@
 from celery import shared_task
 from django.conf import settings
 
+from core.clock import secretariat_today
+
 from .models import Meeting
-from .reports import meeting_report_audiences, meeting_report_current, meeting_report_render
+from .reports import (
+    daily_meeting_reports_run,
+    meeting_report_audiences,
+    meeting_report_current,
+    meeting_report_render,
+)
 
 
 # The render itself is killed at PDF_RENDER_TIMEOUT (core.pdf); the limits bound the rest
@@ -25,3 +32,9 @@ def render_meeting_report(meeting_id, force=False):
             meeting_report_render(meeting=meeting, audience=audience)
         else:
             meeting_report_current(meeting=meeting, audience=audience)
+
+
+@shared_task(time_limit=60)
+def refresh_meeting_reports():
+    """Run by beat: queue renders of the reports that items falling overdue have made stale."""
+    daily_meeting_reports_run(secretariat_today())

@@ -637,3 +637,36 @@ def test_the_render_task_has_soft_and_hard_time_limits_beyond_the_render_deadlin
 
     assert render_meeting_report.soft_time_limit > settings.PDF_RENDER_TIMEOUT
     assert render_meeting_report.soft_time_limit < render_meeting_report.time_limit
+
+
+# Daily: reports that an item falling overdue made stale are rendered before readers ask
+
+
+def test_daily_work_queues_a_render_of_reports_an_item_falling_overdue_made_stale(
+    ninth_meeting, secretariat_clock, queued
+):
+    secretariat_clock.set(datetime.date(2026, 5, 10))
+    # Current until NG-CTR-1's due date, 29 May.
+    reports.meeting_report_render(meeting=ninth_meeting, audience="public")
+    other = MeetingFactory()
+
+    planned = reports.daily_meeting_reports_plan(datetime.date(2026, 5, 29))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        on_due_date = reports.daily_meeting_reports_run(datetime.date(2026, 5, 29))
+        day_after = reports.daily_meeting_reports_run(datetime.date(2026, 5, 30))
+
+    assert planned == on_due_date == []
+    assert day_after == [
+        f"Queued a render of the outcome report of {ninth_meeting}: an item fell overdue"
+    ]
+    assert queued == [(ninth_meeting.pk,)]
+    assert other.pk not in [args[0] for args in queued]
+
+
+def test_the_daily_refresh_is_in_beats_schedule(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="Daily meeting report refresh")
+
+    assert task.task == "meetings.tasks.refresh_meeting_reports"
+    assert task.crontab is not None
