@@ -164,6 +164,7 @@ def meeting_report_render(*, meeting, audience=Audience.SIGNED_IN):
     # The fingerprint is read before the records: a change made meanwhile renews it, and the
     # report stored here is then stale (and rendered again for that change).
     fingerprint = _fingerprint_of(meeting)
+    meeting = Meeting.objects.get(pk=meeting.pk)  # published or not, as of now
     context = meeting_report_context(meeting, audience=audience, changed_at=fingerprint.changed_at)
     rendered = render_pdf(render_to_string(TEMPLATE, context))
     name = default_storage.save(report_upload_to(None, "report.pdf"), ContentFile(rendered.content))
