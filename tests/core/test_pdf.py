@@ -116,12 +116,22 @@ def test_an_error_in_the_function_reaches_the_caller():
         run_with_deadline(failing, 5)
 
 
-def test_a_stopped_function_leaves_no_process_behind():
+def test_a_stopped_function_leaves_no_process_behind(monkeypatch):
+    children = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
     with pytest.raises(RenderTimedOut):
         run_with_deadline(lambda: time.sleep(60), 0.2)
 
+    [child] = children
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped
+        os.waitpid(child, os.WNOHANG)  # killed and reaped: not running, not a zombie
 
 
 def test_a_render_past_its_deadline_is_stopped():
