@@ -664,9 +664,18 @@ def test_daily_work_queues_a_render_of_reports_an_item_falling_overdue_made_stal
 
 
 def test_the_daily_refresh_is_in_beats_schedule(db):
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    from d8portal.celery import app
+
+    migration = importlib.import_module("meetings.migrations.0007_refresh_reports_schedule")
+    migration.create_schedule(apps, None)  # transaction=True tests elsewhere flush its row
+
     task = PeriodicTask.objects.get(name="Daily meeting report refresh")
+    assert task.task in app.tasks
 
     assert task.task == "meetings.tasks.refresh_meeting_reports"
     assert task.crontab is not None
