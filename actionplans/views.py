@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
 from core.paginator import known_count_paginator
+from core.pdf import pdf_download
 from memberstates.models import MemberState
 
 from .forms import (
@@ -153,6 +152,8 @@ def evidence(request, pk, update_pk):
 def plan_report(request, slug):
     """The plan's progress report as a PDF, showing the reader what the plan's page shows."""
     plan = get_object_or_404(ActionPlan.objects.of_the_d8(), slug=slug)
-    rendered = action_plan_report_render(plan=plan, user=request.user)
-    filename = f"{plan.title} - progress report {secretariat_today():%Y-%m-%d}.pdf"
-    return FileResponse(io.BytesIO(rendered.content), as_attachment=True, filename=filename)
+    return pdf_download(
+        lambda: action_plan_report_render(plan=plan, user=request.user),
+        filename=f"{plan.title} - progress report {secretariat_today():%Y-%m-%d}.pdf",
+        too_long="The progress report took too long to render; please try again later.",
+    )

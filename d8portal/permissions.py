@@ -40,7 +40,7 @@ CHANGE_ONLY = ["consultationcomment"]
 # neither makes nor removes one. Nominations are made by the states; the Secretariat decides them.
 FOLLOW_ONLY = ["exchangerequest", "nomination"]
 # Records the portal keeps for itself (stored report files): nobody edits them by hand.
-MACHINE_KEPT = ["meetingreport"]
+MACHINE_KEPT = ["meetingreport", "meetingreportfingerprint"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
 VIEW_ONLY = [("auth", "view_user")]
 # The daily reminder sweep's schedule: the Secretariat sees and changes it (its hour, its
