@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
 from consultations.api import ConsultationViewSet
+from indicators.api import IndicatorValueViewSet, IndicatorViewSet
 from knowledge.api import BestPracticeViewSet
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
 from memberstates.api import (
@@ -31,5 +32,7 @@ router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("best-practices", BestPracticeViewSet, basename="best-practice")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("indicator-values", IndicatorValueViewSet, basename="indicator-value")
 
 urlpatterns = router.urls

@@ -14,6 +14,7 @@ PORTAL_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "indicators",
 ]
 # Progress updates are history, reminders the record of what was sent, deadline extensions
 # the record of who moved a deadline and why: the Secretariat reads and adds them, never
@@ -21,7 +22,7 @@ PORTAL_APPS = [
 READ_AND_ADD_ONLY = ["progressupdate", "reminder", "deadlineextension"]
 # A state's answer to a consultation is given by its focal points, and the e-mails about
 # consultations are recorded by the portal: the Secretariat reads them.
-READ_ONLY = ["consultationanswer", "consultationnotice"]
+READ_ONLY = ["consultationanswer", "consultationnotice", "datacallnotice", "datacallsubmission"]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.
 CHANGE_ONLY = ["consultationcomment"]

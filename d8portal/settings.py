@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "indicators",
     "d8portal",
 ]
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("consultations.urls")),
     path("", include("knowledge.urls")),
+    path("", include("indicators.urls")),
 ]

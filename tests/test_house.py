@@ -17,6 +17,7 @@ FLOORS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "indicators",
     "d8portal",
 ]
 
