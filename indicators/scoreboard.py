@@ -33,6 +33,8 @@ def indicator_board(indicator, *, year=None, values=None):
             .select_related("state")
             .order_by("year")
         )
+    for value in values:
+        value.indicator = indicator  # formatting reads the indicator: no query per value
     years = sorted({v.year for v in values})
     if year is None or year not in years:
         year = years[-1] if years else None
@@ -78,6 +80,8 @@ def target_board(target):
         .filter(year__gte=target.baseline_year)
         .order_by("year")
     )
+    for value in actual:
+        value.indicator = target.indicator
     path = target.path()
     fmt = target.indicator.format
     latest = actual[-1] if actual else None

@@ -113,7 +113,8 @@ def _render_grid(
 ):
     today = secretariat_today()
     rows = grid_rows(data_call, state, request.user, today)
-    errors = errors or {}
+    errors = dict(errors or {})
+    general_errors = errors.pop("__all__", [])
     for row in rows:
         code = row["indicator"].code
         row["errors"] = errors.get(code, [])
@@ -141,6 +142,7 @@ def _render_grid(
         "state": state,
         "rows": rows,
         "errors": errors,
+        "general_errors": general_errors,
         "submission": DataCallSubmission.objects.filter(data_call=data_call, state=state).first(),
         "past_deadline": data_call.is_past_deadline(today),
         "editable": any(not row["locked"] for row in rows),
