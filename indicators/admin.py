@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,7 +46,7 @@ class SubmissionInline(ReadOnlyAdminMixin, admin.TabularInline):
 class DataCallAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "reference_year", "deadline", "status", "opened_at"]
     list_filter = ["status"]
-    filter_horizontal = ["indicators"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ["opened_by", "opened_at"]
     fields = ["reference_year", "indicators", "deadline", "status", "opened_by", "opened_at"]
     inlines = [SubmissionInline]
