@@ -251,8 +251,9 @@ def export_csv_view(request):
             f"Invalid selection. {exc.messages[0]}", status=400, content_type="text/plain"
         )
 
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    export_csv(values.iterator(chunk_size=2000), response)
+    buffer = io.StringIO()
+    export_csv(values, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="d8-sme-statistics.csv"'
     return response
 
@@ -264,7 +265,7 @@ def export_xlsx_view(request):
         return HttpResponse(
             f"Invalid selection. {exc.messages[0]}", status=400, content_type="text/plain"
         )
-    content = export_xlsx(values.iterator(chunk_size=2000))
+    content = export_xlsx(values)
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,
