@@ -61,3 +61,22 @@ def test_text_is_not_a_number(db):
 
 def test_thousands_separators_are_read(db):
     assert IndicatorFactory().parse("3,651,000") == Decimal("3651000")
+
+
+def test_one_d8_figure_per_indicator_and_year(db):
+    from django.db import IntegrityError, transaction
+
+    from ..factories import IndicatorValueFactory
+
+    trade = IndicatorFactory(level=Indicator.Level.D8, unit=Indicator.Unit.USD_BILLION)
+    IndicatorValueFactory(indicator=trade, state=None, year=2024, value=157)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorValueFactory(indicator=trade, state=None, year=2024, value=160)
+
+
+def test_a_d8_indicator_takes_no_state(db, nigeria):
+    from indicators.models import IndicatorValue
+
+    trade = IndicatorFactory(level=Indicator.Level.D8, unit=Indicator.Unit.USD_BILLION)
+    with pytest.raises(ValidationError):
+        IndicatorValue(indicator=trade, state=nigeria, year=2024, value=1).full_clean()
