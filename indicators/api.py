@@ -18,9 +18,15 @@ from .services import CellInput, values_save
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    # Plain text: an enum would collide in the schema with the best practices' pillars.
+    pillar = serializers.CharField(
+        read_only=True, help_text="population, finance, digital, trade or green."
+    )
+
     class Meta:
         model = Indicator
         fields = [
+            "id",
             "code",
             "name",
             "unit",
@@ -36,6 +42,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IndicatorFilter(django_filters.FilterSet):
+    pillar = django_filters.CharFilter(help_text="population, finance, digital, trade or green.")
+    level = django_filters.ChoiceFilter(choices=Indicator.Level.choices)
+
+    class Meta:
+        model = Indicator
+        fields = ["pillar", "level"]
+
+
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """The indicators of the D-8 SME scoreboard, by code."""
 
@@ -44,7 +59,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend]
-    filterset_fields = ["pillar", "level"]
+    filterset_class = IndicatorFilter
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):

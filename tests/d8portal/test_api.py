@@ -7,7 +7,12 @@ from django.db import IntegrityError
 
 from memberstates.api import MoUAccessionSerializer
 from memberstates.models import MoUAccession
-from tests.factories import MoUAccessionFactory, MoUFactory
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
+    MoUAccessionFactory,
+    MoUFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +32,8 @@ ENDPOINTS = [
     "progress-updates",
     "consultations",
     "best-practices",
+    "indicators",
+    "indicator-values",
 ]
 
 
@@ -211,6 +218,8 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
         "consultations": OpenConsultationFactory(states=[nigeria]).pk,
         "best-practices": BestPracticeFactory(state=nigeria, body=smedan, status="draft").pk,
+        "indicators": IndicatorFactory(code="sme-count").code,
+        "indicator-values": IndicatorValueFactory(state=nigeria, status="draft").pk,
     }
 
 
