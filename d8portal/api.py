@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
 from consultations.api import ConsultationViewSet
+from indicators.api import IndicatorValueViewSet, IndicatorViewSet
 from knowledge.api import BestPracticeViewSet
 from linkages.api import EventViewSet, NominationViewSet, OpportunityViewSet
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
@@ -39,5 +40,7 @@ router.register("nominations", NominationViewSet, basename="nomination")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("indicator-values", IndicatorValueViewSet, basename="indicator-value")
 
 urlpatterns = router.urls

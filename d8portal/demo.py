@@ -22,6 +22,15 @@ from consultations.models import (
     ConsultationComment,
     DeadlineExtension,
 )
+from core.clock import secretariat_today
+from indicators.models import (
+    DataCall,
+    DataCallSubmission,
+    Indicator,
+    IndicatorValue,
+    NationalDefinition,
+    Target,
+)
 from knowledge.models import BestPractice, ExchangeRequest, Theme
 from linkages.models import Event, InterestExpression, InterestMessage, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
@@ -66,6 +75,7 @@ class DemoLoader:
         self._load_events(states, bodies)
         opportunities = self._load_opportunities(states, bodies)
         self._load_opportunity_interests(opportunities, users)
+        self._load_statistics(states, users)
         return self.created
 
     def _load_states(self):
@@ -505,6 +515,88 @@ class DemoLoader:
             self._get_or_create(
                 PartnerMeeting, meeting=meetings[row["meeting"]], partner=partners[row["partner"]]
             )
+
+    def _load_statistics(self, states, users):
+        indicators = {}
+        for position, row in enumerate(self.data["indicators"], start=1):
+            indicators[row["code"]] = self._get_or_create(
+                Indicator, code=row["code"], defaults={**row, "position": position}
+            )
+        for row in self.data["national_definitions"]:
+            row = dict(row)
+            self._get_or_create(
+                NationalDefinition,
+                state=states[row.pop("state")],
+                year_adopted=row.pop("year_adopted"),
+                defaults={**row, "is_illustrative": True, "source": "Illustrative placeholder"},
+            )
+        now = timezone.now()
+        published = {"status": IndicatorValue.Status.PUBLISHED, "published_at": now}
+        for row in self.data["recorded_values"]:
+            self._get_or_create(
+                IndicatorValue,
+                indicator=indicators[row["indicator"]],
+                state=None,
+                year=row["year"],
+                defaults={"value": row["value"], "note": row["note"], **published},
+            )
+        for row in self.data["targets"]:
+            row = dict(row)
+            self._get_or_create(Target, indicator=indicators[row.pop("indicator")], defaults=row)
+        series = self.data["illustrative_values"]
+        for code, by_state in series["series"].items():
+            for iso, (first, step) in by_state.items():
+                for year in range(series["first_year"], series["last_year"] + 1):
+                    value = round(first + step * (year - series["first_year"]), 2)
+                    self._get_or_create(
+                        IndicatorValue,
+                        indicator=indicators[code],
+                        state=states[iso],
+                        year=year,
+                        defaults={"value": value, "is_illustrative": True, **published},
+                    )
+        self._load_data_call(states, indicators, users)
+
+    def _load_data_call(self, states, indicators, users):
+        row = self.data["data_call"]
+        deadline = secretariat_today() + datetime.timedelta(days=row["days_to_deadline"])
+        call = self._get_or_create(
+            DataCall,
+            reference_year=row["reference_year"],
+            defaults={
+                "deadline": deadline,
+                "opened_by": next((u for u in users.values() if u.is_staff), None),
+            },
+        )
+        if not call.indicators.exists():
+            call.indicators.set([indicators[code] for code in row["indicators"]])
+        for entry in row["entries"]:
+            user = users.get(entry["user"])
+            if user is None:  # loaded without the demo accounts
+                continue
+            submitted = entry["status"] == IndicatorValue.Status.SUBMITTED
+            now = timezone.now()
+            for code, value in entry["values"].items():
+                self._get_or_create(
+                    IndicatorValue,
+                    indicator=indicators[code],
+                    state=states[entry["state"]],
+                    year=call.reference_year,
+                    defaults={
+                        "value": value,
+                        "status": entry["status"],
+                        "is_illustrative": True,
+                        "submitted_by": user if submitted else None,
+                        "submitted_at": now if submitted else None,
+                    },
+                )
+            if submitted:
+                self._get_or_create(
+                    DataCallSubmission,
+                    data_call=call,
+                    state=states[entry["state"]],
+                    defaults={"submitted_by": user, "submitted_at": now},
+                )
 
 
 def load_demo(*, with_accounts=True, password=None):

@@ -16,6 +16,7 @@ PORTAL_APPS = [
     "knowledge",
     "partners",
     "linkages",
+    "indicators",
 ]
 # Progress updates are history, reminders the record of what was sent, deadline extensions
 # the record of who moved a deadline and why: the Secretariat reads and adds them, never
@@ -32,6 +33,8 @@ READ_ONLY = [
     "interestexpression",
     "interestmessage",
     "agreementnotice",
+    "datacallnotice",
+    "datacallsubmission",
 ]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.

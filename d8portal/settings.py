@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "knowledge",
     "partners",
     "linkages",
+    "indicators",
     "d8portal",
 ]
 

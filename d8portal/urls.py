@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("linkages.urls")),
     path("", include("partners.urls")),
+    path("", include("indicators.urls")),
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan, ProgressUpdate
 from consultations.models import Consultation, ConsultationAnswer
+from indicators.models import DataCall, Indicator, IndicatorValue, NationalDefinition, Target
 from knowledge.models import BestPractice, ExchangeRequest, Theme
 from linkages.models import Event, InterestExpression, Nomination, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
@@ -350,3 +351,62 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     )
     kind = Activity.Kind.TRAINING
     start_date = datetime.date(2026, 11, 1)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = Indicator.Unit.PERCENT
+    definition = "A test indicator."
+    source = "National statistical office"
+    pillar = Indicator.Pillar.SME_POPULATION
+
+
+class DataCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataCall
+        skip_postgeneration_save = True
+
+    reference_year = 2025
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+    @factory.post_generation
+    def indicators(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.indicators.set(extracted)
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    state = factory.SubFactory(MemberStateFactory)
+    year = 2024
+    value = 10
+    status = IndicatorValue.Status.PUBLISHED
+
+
+class NationalDefinitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NationalDefinition
+
+    state = factory.SubFactory(MemberStateFactory)
+    year_adopted = 2017
+    max_employees = 199
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory, unit=Indicator.Unit.USD_BILLION, level="d8")
+    title = "Intra-D-8 trade of USD 500 billion by 2030"
+    baseline_year = 2024
+    baseline_value = 157
+    target_year = 2030
+    target_value = 500

@@ -19,6 +19,7 @@ FLOORS = [
     "knowledge",
     "partners",
     "linkages",
+    "indicators",
     "d8portal",
 ]
 

@@ -7,7 +7,12 @@ from django.db import IntegrityError
 
 from memberstates.api import MoUAccessionSerializer
 from memberstates.models import MoUAccession
-from tests.factories import MoUAccessionFactory, MoUFactory
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
+    MoUAccessionFactory,
+    MoUFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +38,8 @@ ENDPOINTS = [
     "partners",
     "agreements",
     "activities",
+    "indicators",
+    "indicator-values",
 ]
 
 
@@ -254,6 +261,8 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "partners": (activity := ActivityFactory(agreement__body=smedan)).agreement.partner.slug,
         "agreements": activity.agreement.pk,
         "activities": activity.pk,
+        "indicators": IndicatorFactory(code="sme-count").code,
+        "indicator-values": IndicatorValueFactory(state=nigeria, status="draft").pk,
     }
 
 
