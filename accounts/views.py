@@ -11,7 +11,7 @@ from .roles import is_secretariat
 
 @login_required
 def after_login(request):
-    """The Secretariat lands on its admin, focal points on their action items, delegates on meetings."""
+    """The Secretariat lands on its admin, focal points on their items, delegates on meetings."""
     # The focal-point record is reached by its reverse relation: accounts sits below
     # memberstates and does not import it.
     focal_point = getattr(request.user, "focal_point", None)
