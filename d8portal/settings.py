@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the content policy (its pages get the header), outside CommonMiddleware's slash.
+    "d8portal.errors.ErrorPagesMiddleware",
     # Before anything reads a request body, the CSRF check included.
     "core.uploads.UploadGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
