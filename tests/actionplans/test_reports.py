@@ -6,6 +6,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.factories import ActionItemFactory, ActionPlanFactory, ProgressUpdateFactory
+from tests.pdf_checks import assert_tagged_pdfa
 
 
 @pytest.fixture
@@ -83,3 +84,9 @@ def test_report_of_an_unknown_plan_is_404(client, db):
     response = client.get(reverse("actionplans:plan-report", args=["no-such-plan"]))
 
     assert response.status_code == 404
+
+
+def test_report_is_tagged_pdfa_with_its_title(client, plan):
+    response = client.get(reverse("actionplans:plan-report", args=[plan.slug]))
+    content = b"".join(response.streaming_content)
+    assert_tagged_pdfa(content, title=f"{plan.title} – Progress report")

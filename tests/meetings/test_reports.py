@@ -21,6 +21,7 @@ from tests.factories import (
     MemberStateFactory,
     OutcomeFactory,
 )
+from tests.pdf_checks import assert_tagged_pdfa
 from tests.recording_server import recording_server
 
 
@@ -413,3 +414,8 @@ def test_meeting_change_page_shows_the_stored_report(client, ninth_meeting, secr
 
     assert reverse("meetings:report", args=[ninth_meeting.slug]) in page
     assert re.search(r"Download</a> — final, \d+ page\(s\), rendered \d\d \w{3} \d{4}", page)
+
+
+def test_report_is_tagged_pdfa_with_its_title(client, ninth_meeting):
+    response, content = download(client, ninth_meeting)
+    assert_tagged_pdfa(content, title=f"{ninth_meeting.full_title} – Outcome report")
