@@ -129,6 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Dates for people as "29 April 2026" everywhere (d8portal/formats), ISO in machine places.
+FORMAT_MODULE_PATH = ["d8portal.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", default="UTC")

@@ -7,11 +7,11 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import TooLargeUploadsAdminMixin
+from core.clock import secretariat_when
 
 from .models import AgendaItem, Attendance, Document, Meeting, MeetingReport, Outcome
 from .tasks import render_meeting_report
@@ -181,7 +181,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
             reverse("meetings:report", args=[meeting.slug]),
             "draft" if report.is_draft else "final",
             report.page_count,
-            timezone.localtime(report.rendered_at).strftime("%d %b %Y %H:%M"),
+            secretariat_when(report.rendered_at),
         )
 
     @admin.display(description="outcomes published", boolean=True, ordering="outcomes_published_at")

@@ -1,7 +1,8 @@
 /* The portal's only script of its own (the content policy allows no inline script):
    - on a phone, the navigation folds behind the "Menu" button (without JavaScript it is shown);
    - a form that failed moves the focus to its error summary, so the problems are read first;
-   - a form with data-confirm-lower asks before a progress update lowers the percent. */
+   - on a phone, table cells are labelled with their column's name;
+   - comment rows added in place (htmx) put the focus on the first empty one. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -23,26 +24,42 @@
     if (summary) summary.focus();
   }
 
-  function confirmLowerPercent() {
-    document.querySelectorAll("form[data-confirm-lower]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        const input = form.querySelector("[name=percent_complete]");
-        const current = Number(form.dataset.confirmLower);
-        if (!input || input.value === "") return;
-        const wanted = Number(input.value);
-        if (wanted < current && !window.confirm(
-          "This lowers the progress from " + current + "% to " + wanted + "%. Post it?"
-        )) {
-          event.preventDefault();
-        }
+
+  // On a phone the cells of a table stack; each shows its column's name (CSS reads data-label).
+  function labelCells() {
+    document.querySelectorAll("table").forEach(function (table) {
+      const headers = Array.prototype.map.call(
+        table.querySelectorAll("thead tr:last-child > th"),
+        function (th) { return th.textContent.replace(/\s+/g, " ").trim(); }
+      );
+      if (!headers.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && headers[index]) {
+            cell.setAttribute("data-label", headers[index]);
+          }
+        });
       });
     });
   }
 
+  // After comment rows were added in place, the first empty row takes the focus.
+  function focusNewRow(event) {
+    const form = event.detail.elt && event.detail.elt.closest
+      ? document.querySelector(".answer-form") : null;
+    if (!form) return;
+    const empty = Array.prototype.find.call(
+      form.querySelectorAll(".comment-row textarea"), function (t) { return !t.value; }
+    );
+    if (empty) empty.focus();
+  }
+
   function start() {
+    document.body.addEventListener("htmx:afterSettle", focusNewRow);
+    labelCells();
+    document.body.addEventListener("htmx:afterSwap", labelCells);
     menu();
     errorSummary();
-    confirmLowerPercent();
   }
 
   if (document.readyState === "loading") {
