@@ -8,7 +8,7 @@ from pypdf import PdfReader
 def assert_tagged_pdfa(content, *, title):
     reader = PdfReader(io.BytesIO(content))
     catalog = reader.trailer["/Root"]
-    assert catalog["/MarkInfo"]["/Marked"] is True  # pdfinfo: "Tagged: yes"
+    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 (pdfinfo: "Tagged: yes")
     assert "/StructTreeRoot" in catalog
     assert str(catalog["/Lang"]).startswith("en")
     xmp = reader.xmp_metadata

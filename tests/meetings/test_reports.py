@@ -413,7 +413,8 @@ def test_meeting_change_page_shows_the_stored_report(client, ninth_meeting, secr
     page = client.get(change).content.decode()
 
     assert reverse("meetings:report", args=[ninth_meeting.slug]) in page
-    assert re.search(r"Download</a> — final, \d+ page\(s\), rendered \d\d \w{3} \d{4}", page)
+    rendered = r"rendered \d{1,2} \w+ \d{4}, \d\d:\d\d Istanbul time"
+    assert re.search(r"Download</a> — final, \d+ page\(s\), " + rendered, page)
 
 
 def test_report_is_tagged_pdfa_with_its_title(client, ninth_meeting):
