@@ -46,6 +46,8 @@
       combobox.removeAttribute("aria-labelledby");
       combobox.setAttribute("aria-label", name);
     }
+    const rendered = container.querySelector('.select2-selection__rendered[role="textbox"]');
+    if (rendered && name) rendered.setAttribute("aria-label", name);
     const search = container.querySelector(".select2-search__field");
     if (search && name) search.setAttribute("aria-label", name);
     const chosen = container.querySelector("ul.select2-selection__rendered");
@@ -57,8 +59,20 @@
     }
   }
 
+  // A wide table of inline rows scrolls sideways on a phone: a keyboard must reach it too.
+  function scrollableInlines(root) {
+    root.querySelectorAll(".inline-group").forEach(function (group) {
+      if (group.querySelector(".tabular") && !group.hasAttribute("tabindex")) {
+        group.setAttribute("tabindex", "0");
+        group.setAttribute("role", "region");
+        group.setAttribute("aria-label", text(group.querySelector("h2")) || "Related records");
+      }
+    });
+  }
+
   function fix(root) {
     nameControls(root);
+    scrollableInlines(root);
     // The filter widget's search icon carries an aria-label, allowed on an image only.
     root.querySelectorAll(".search-label-icon[aria-label]").forEach(function (icon) {
       icon.setAttribute("role", "img");

@@ -33,6 +33,8 @@ def problems_on(page, path, errors, status=200):
             errors.clear()
         elif status != 200:
             errors.clear()  # the browser logs the error status itself
+        # What the page itself logged; axe's own probing of the page is not the page's.
+        logged = list(errors)
         # Evaluated through the browser's debugging protocol, which the page's policy does not bind.
         page.evaluate(AXE + ";\ntrue")
         violations = page.evaluate(
@@ -46,7 +48,7 @@ def problems_on(page, path, errors, status=200):
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 found.append(f"{path} @390: scrolls sideways to {width} px")
-        found += [f"{path} @{viewport['width']}: console: {e}" for e in errors]
+        found += [f"{path} @{viewport['width']}: console: {e}" for e in logged]
     return found
 
 
