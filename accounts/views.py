@@ -19,11 +19,13 @@ from .roles import is_secretariat
 
 @login_required
 def after_login(request):
-    """Focal points and the Secretariat land on their action items; delegates on meetings."""
+    """The Secretariat lands on its admin, focal points on their items, delegates on meetings."""
     # The focal-point record is reached by its reverse relation: accounts sits below
     # memberstates and does not import it.
     focal_point = getattr(request.user, "focal_point", None)
-    if is_secretariat(request.user) or (focal_point is not None and focal_point.is_active):
+    if is_secretariat(request.user):
+        return redirect("admin:index")
+    if focal_point is not None and focal_point.is_active:
         return redirect("actionplans:my-items")
     return redirect("meetings:list")
 

@@ -236,7 +236,7 @@ class ActionItemAdmin(AllOrNothingImportExportAdmin, SimpleHistoryAdmin):
     def due(self, item):
         if item.is_overdue(secretariat_today()):
             return format_html(
-                '<span class="overdue" style="color:#ba2121;font-weight:bold">{} — overdue</span>',
+                '<span class="overdue">{} — overdue</span>',
                 item.due_date.isoformat(),
             )
         return item.due_date.isoformat()

@@ -6,6 +6,17 @@ from memberstates.models import MemberState
 from .models import ActionItem, ActionPlan
 
 
+def usual_percents():
+    """The help text naming each status's usual percent ("Not started 0%, …")."""
+    figures = [
+        f"{label} {ActionItem.DEFAULT_PERCENT[value]}%"
+        if ActionItem.DEFAULT_PERCENT[value] is not None
+        else f"{label} keeps the current figure"
+        for value, label in ActionItem.Status.choices
+    ]
+    return "Leave empty to use the usual figure for the status: " + "; ".join(figures) + "."
+
+
 class ProgressUpdateForm(TooLargeUploadsFormMixin, forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
     percent_complete = forms.IntegerField(
@@ -13,7 +24,7 @@ class ProgressUpdateForm(TooLargeUploadsFormMixin, forms.Form):
         min_value=0,
         max_value=100,
         required=False,
-        help_text="Leave empty to use the usual figure for the status.",
+        help_text=usual_percents,
     )
     narrative = forms.CharField(
         label="What was done", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
@@ -24,6 +35,16 @@ class ProgressUpdateForm(TooLargeUploadsFormMixin, forms.Form):
         required=False,
         help_text="PDF, Word, Excel or an image.",
     )
+
+    # Asked for only when the update would lower the item's percent (70% → 40%).
+    lower_percent = forms.BooleanField(
+        label="Yes, lower the progress", required=False, widget=forms.HiddenInput
+    )
+
+    # The API passes no item: a script that lowers a figure means it.
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
 
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
@@ -36,6 +57,17 @@ class ProgressUpdateForm(TooLargeUploadsFormMixin, forms.Form):
         status, percent = cleaned.get("status"), cleaned.get("percent_complete")
         if status and percent is not None:
             ActionItem.validate_status_percent(status, percent)
+        if status and self.item is not None:
+            new = self.item.percent_for_status(status) if percent is None else percent
+            current = self.item.percent_complete
+            if new < current and not cleaned.get("lower_percent"):
+                self.fields["lower_percent"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "lower_percent",
+                    f"This update lowers the progress from {current}% to {new}%. "
+                    "Tick the box to confirm, or change the figure.",
+                )
+        cleaned.pop("lower_percent", None)
         return cleaned
 
 

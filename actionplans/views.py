@@ -117,14 +117,17 @@ def item_detail(request, pk):
     item = _visible_item(request, pk)
     if request.method == "POST":
         form = ProgressUpdateForm(
-            request.POST, request.FILES, too_large=getattr(request, "too_large_uploads", ())
+            request.POST,
+            request.FILES,
+            item=item,
+            too_large=getattr(request, "too_large_uploads", ()),
         )
         if form.is_valid():
             progress_update_post(item=item, user=request.user, **form.cleaned_data)
             messages.success(request, "Your progress update was recorded.")
             return redirect(item)
     else:
-        form = ProgressUpdateForm(initial={"status": item.status})
+        form = ProgressUpdateForm(item=item, initial={"status": item.status})
     updates = item.progress_updates.select_related("author__focal_point__body__state")
     page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(

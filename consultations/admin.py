@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
+from core.clock import secretariat_when
 from memberstates.models import MemberState
 
 from .forms import DeadlineExtensionForm
@@ -97,7 +98,7 @@ class ConsultationCommentInline(admin.TabularInline):
         if not comment.responded_at:
             return "—"
         who = comment.responded_by.get_username() if comment.responded_by else ""
-        return f"{comment.responded_at:%Y-%m-%d} {who}".strip()
+        return f"{secretariat_when(comment.responded_at)} {who}".strip()
 
 
 class ConsultationForm(forms.ModelForm):

@@ -166,7 +166,12 @@ def consultation_answer_page(request, pk, state):
         .first()
     )
     comment_forms = {"prefix": "comments", "form_kwargs": {"consultation": consultation}}
-    if request.method == "POST":
+    if request.method == "POST" and "add_rows" in request.POST:
+        # "Add more comment rows" (in place with htmx, else a new page): what was typed is kept
+        # as the rows' starting values, nothing is saved, and three empty rows follow.
+        form = ConsultationAnswerForm(initial=request.POST.dict())
+        formset = ConsultationCommentFormSet(initial=_typed_rows(request.POST), **comment_forms)
+    elif request.method == "POST":
         form = ConsultationAnswerForm(request.POST)
         formset = ConsultationCommentFormSet(request.POST, **comment_forms)
         if form.is_valid() and formset.is_valid():
@@ -209,6 +214,19 @@ def consultation_answer_page(request, pk, state):
             "takes_answers": consultation.takes_answers(),
         },
     )
+
+
+def _typed_rows(data, prefix="comments"):
+    """The comment rows as typed in a posted answer form, empty ones left out."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 100)
+    except ValueError:
+        total = 0
+    rows = [
+        {key: data.get(f"{prefix}-{i}-{key}", "") for key in ("item", "section", "text")}
+        for i in range(total)
+    ]
+    return [row for row in rows if any(value.strip() for value in row.values())]
 
 
 def _show_errors(error, form):

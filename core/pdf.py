@@ -177,7 +177,9 @@ def run_with_deadline(function, seconds):
 
 def _render(html):
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render()
-    return RenderedPDF(content=document.write_pdf(), page_count=len(document.pages))
+    # Tagged (a screen reader gets the structure) and PDF/A-3u for the archives.
+    content = document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True)
+    return RenderedPDF(content=content, page_count=len(document.pages))
 
 
 # Our own small page in every script the reports print, with the reports' stylesheet.

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the content policy (its pages get the header), outside CommonMiddleware's slash.
+    "d8portal.errors.ErrorPagesMiddleware",
     # Before anything reads a request body, the CSRF check included.
     "core.uploads.UploadGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,6 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Dates for people as "29 April 2026" everywhere (d8portal/formats), ISO in machine places.
+FORMAT_MODULE_PATH = ["d8portal.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", default="UTC")

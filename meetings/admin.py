@@ -2,14 +2,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.urls import reverse
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import TooLargeUploadsAdminMixin
+from core.clock import secretariat_when
 
 from .models import AgendaItem, Attendance, Document, Meeting, MeetingReport, Outcome
 from .tasks import render_meeting_report
@@ -106,8 +109,15 @@ class DocumentInline(TooLargeUploadsAdminMixin, admin.TabularInline):
     fields = ["kind", "title", "file"]
 
 
+class MeetingAdminForm(forms.ModelForm):
+    def clean_slug(self):
+        # The slug is prefilled from the kind's value (technical_session): hyphens read better.
+        return self.cleaned_data["slug"].replace("_", "-")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    form = MeetingAdminForm
     list_display = [
         "__str__",
         "kind",
@@ -176,8 +186,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
                     report.get_audience_display(),
                     "draft" if report.is_draft else "final",
                     report.page_count,
-                    report.report_date.strftime("%d %b %Y"),
-                    timezone.localtime(report.rendered_at).strftime("%d %b %Y %H:%M"),
+                    f"{report.report_date.day} {report.report_date:%B %Y}",
+                    secretariat_when(report.rendered_at),
                 )
                 for report in reports
             ),
@@ -291,6 +301,38 @@ class OutcomeAdmin(SimpleHistoryAdmin):
                 '<li><a href="{}">Record a correction</a></li>', correction_url(outcome)
             )
         return format_html("<ul>{}{}</ul>", listed, correction) if links or correction else "—"
+
+    def get_urls(self):
+        make_final = self.admin_site.admin_view(self.make_final_view)
+        return [
+            path("<int:pk>/make-final/", make_final, name="meetings_outcome_make_final"),
+            *super().get_urls(),
+        ]
+
+    def make_final_view(self, request, pk):
+        """“Make final” on a draft outcome: a page that says what happens, then the POST does it.
+
+        A meeting's outcomes are published together, so this publishes its every draft."""
+        outcome = get_object_or_404(Outcome.objects.select_related("meeting"), pk=pk)
+        if not self.has_change_permission(request, outcome):
+            raise PermissionDenied
+        meeting = outcome.meeting
+        drafts = list(meeting.outcomes.filter(status=Outcome.Status.DRAFT).order_by("number"))
+        if request.method == "POST":
+            published = meeting.publish_outcomes(by=request.user)
+            self.message_user(
+                request, f"{meeting}: {len(published)} outcome(s) made final.", messages.SUCCESS
+            )
+            return redirect("admin:meetings_outcome_change", outcome.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Make the outcomes of {meeting} final?",
+            "opts": self.opts,
+            "outcome": outcome,
+            "meeting": meeting,
+            "drafts": drafts,
+        }
+        return TemplateResponse(request, "admin/meetings/outcome/make_final.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

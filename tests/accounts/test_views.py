@@ -18,6 +18,12 @@ def test_delegate_lands_on_the_meetings_after_login(client, delegate):
 
 
 @pytest.mark.django_db
+def test_secretariat_lands_on_the_admin_after_login(client, secretariat):
+    client.force_login(secretariat)
+    assert client.get("/accounts/after-login/").url == "/admin/"
+
+
+@pytest.mark.django_db
 def test_wrong_password_shows_an_error_and_logs_nobody_in(client, nigeria_focal):
     response = client.post("/accounts/login/", {"username": "focal.nigeria", "password": "nope"})
     assert response.status_code == 200

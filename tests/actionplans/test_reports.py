@@ -6,6 +6,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.factories import ActionItemFactory, ActionPlanFactory, ProgressUpdateFactory
+from tests.pdf_checks import assert_tagged_pdfa
 
 
 @pytest.fixture
@@ -92,3 +93,9 @@ def test_a_report_past_its_render_deadline_is_stopped_and_answers_503(client, pl
 
     assert response.status_code == 503
     assert "took too long to render" in response.content.decode()
+
+
+def test_report_is_tagged_pdfa_with_its_title(client, plan):
+    response = client.get(reverse("actionplans:plan-report", args=[plan.slug]))
+    content = b"".join(response.streaming_content)
+    assert_tagged_pdfa(content, title=f"{plan.title} – Progress report")

@@ -1025,3 +1025,61 @@ def test_evidence_with_a_name_over_200_characters_keeps_its_ending_and_type(
     assert update.evidence_name.startswith("Workshop report xxx")
     assert update.evidence_name.endswith("x.pdf")
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_update_lowering_the_percent_asks_for_confirmation_and_changes_nothing(
+    client, nigeria_focal, nigerias_item
+):
+    client.force_login(nigeria_focal)
+
+    response = post_progress(client, nigerias_item, percent_complete=10)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "lowers the progress from 30% to 10%" in page
+    assert 'type="checkbox" name="lower_percent"' in page
+    assert page.count("<title>Error: ") == 1
+    assert_unchanged(nigerias_item)
+
+
+def test_confirmed_update_lowering_the_percent_is_recorded(client, nigeria_focal, nigerias_item):
+    client.force_login(nigeria_focal)
+
+    response = post_progress(client, nigerias_item, percent_complete=10, lower_percent="on")
+
+    assert response.status_code == 302
+    nigerias_item.refresh_from_db()
+    assert nigerias_item.percent_complete == 10
+
+
+def test_status_whose_usual_figure_lowers_the_percent_asks_for_confirmation(
+    client, nigeria_focal, nigerias_item
+):
+    client.force_login(nigeria_focal)
+
+    response = post_progress(
+        client, nigerias_item, status=Status.NOT_STARTED, percent_complete=None
+    )
+
+    assert "lowers the progress from 30% to 0%" in response.content.decode()
+    assert_unchanged(nigerias_item)
+
+
+def test_progress_form_names_each_statuss_usual_percent(client, nigeria_focal, nigerias_item):
+    client.force_login(nigeria_focal)
+
+    page = client.get(nigerias_item.get_absolute_url()).content.decode()
+
+    assert "Not started 0%; In progress 25%; On hold keeps the current figure" in page
+
+
+def test_invalid_update_shows_an_error_summary_linked_to_the_field(
+    client, nigeria_focal, nigerias_item
+):
+    client.force_login(nigeria_focal)
+
+    page = post_progress(client, nigerias_item, narrative=" ").content.decode()
+
+    assert 'class="error-summary"' in page
+    assert '<a href="#id_narrative">What was done: ' in page
+    assert "<title>Error: " in page

@@ -16,6 +16,7 @@ from consultations.reports import (
 )
 from consultations.services import consultation_answer, consultation_close
 from tests.factories import ActionItemFactory, ActionPlanFactory, OpenConsultationFactory
+from tests.pdf_checks import assert_tagged_pdfa
 
 TODAY = datetime.date(2026, 5, 20)
 
@@ -125,3 +126,8 @@ def test_the_workbook_keeps_a_comment_that_looks_like_a_formula_as_text(consulta
     cell = workbook["Comments"]["C6"]
     assert cell.value == "'" + '=HYPERLINK("http://evil.example") & <script>'
     assert cell.data_type == "s"
+
+
+def test_the_pdf_is_tagged_pdfa_with_its_title(consultation):
+    content = consultation_compilation_render(consultation=consultation).content
+    assert_tagged_pdfa(content, title=f"{consultation.title} – Compilation of comments")

@@ -119,6 +119,30 @@ def test_focal_point_answers_with_a_comment_on_an_item(
     ]
 
 
+def test_adding_comment_rows_keeps_what_was_typed_and_saves_nothing(
+    client, nigeria_focal, nigeria, consultation
+):
+    client.force_login(nigeria_focal)
+    data = answer_data(
+        "accept_with_comments",
+        reasons="Mostly agreed.",
+        comments=[
+            {"section": "Section 1", "text": "One."},
+            {"section": "Section 2", "text": "Two."},
+            {"section": "Section 3", "text": "Three."},
+        ],
+    )
+    response = client.post(url(consultation, nigeria), {**data, "add_rows": "1"})
+
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == 6
+    assert [f.initial.get("text") for f in formset.forms[:3]] == ["One.", "Two.", "Three."]
+    assert response.context["form"].initial["reasons"] == "Mostly agreed."
+    assert "Mostly agreed." in response.content.decode()
+    assert not ConsultationAnswer.objects.exists()
+
+
 def test_the_answer_form_offers_only_the_items_of_the_circulated_plan(
     client, nigeria_focal, nigeria, consultation
 ):

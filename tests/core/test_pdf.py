@@ -13,6 +13,7 @@ from core.pdf import (
     render_pdf,
     run_with_deadline,
 )
+from tests.pdf_checks import assert_tagged_pdfa
 from tests.recording_server import recording_server
 
 
@@ -143,3 +144,9 @@ def test_a_render_past_its_deadline_is_stopped():
 
     # Stopped at the deadline, not when WeasyPrint would have finished (over a minute).
     assert time.monotonic() - started < 1 + 1.5
+
+
+def test_rendered_pdf_is_tagged_pdfa_with_its_language_and_title():
+    rendered = render_pdf('<html lang="en"><title>A report</title><h1>A report</h1><p>Text</p>')
+
+    assert_tagged_pdfa(rendered.content, title="A report")

@@ -13,6 +13,7 @@ from knowledge import reports
 from knowledge.models import Pillar
 from knowledge.reports import compendium_context
 from tests.factories import BestPracticeFactory, MeetingFactory, ThemeFactory
+from tests.pdf_checks import assert_tagged_pdfa
 
 COMPENDIUM = "/best-practices/compendium.pdf"
 
@@ -133,3 +134,10 @@ def test_the_compendium_reads_a_constant_number_of_queries(nigeria, smedan):
         return len(queries)
 
     assert count(2) == count(20)
+
+
+def test_the_compendium_is_tagged_pdfa_with_its_title(client, practices):
+    content = b"".join(client.get(COMPENDIUM).streaming_content)
+    assert_tagged_pdfa(
+        content, title="Best practices of the D-8 member states in SME policy – Compendium"
+    )

@@ -104,3 +104,59 @@ def test_history_shows_an_edit_made_in_the_admin_with_its_author(client, secreta
     text = page.content.decode()
     assert "secretariat" in text
     assert "Istanbul" in text and "Abuja" in text
+
+
+@pytest.mark.django_db
+def test_draft_outcome_page_offers_make_final(client, secretariat):
+    draft = OutcomeFactory()
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:meetings_outcome_change", args=[draft.pk])).content.decode()
+    assert reverse("admin:meetings_outcome_make_final", args=[draft.pk]) in page
+
+
+@pytest.mark.django_db
+def test_make_final_asks_for_confirmation_and_changes_nothing_until_confirmed(client, secretariat):
+    meeting = MeetingFactory()
+    draft = OutcomeFactory(meeting=meeting, number=1)
+    other = OutcomeFactory(meeting=meeting, number=2)
+    client.force_login(secretariat)
+    response = client.get(reverse("admin:meetings_outcome_make_final", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "Yes, make final" in response.content.decode()
+    assert list(response.context["drafts"]) == [draft, other]
+    draft.refresh_from_db()
+    assert draft.status == Outcome.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_confirmed_make_final_publishes_the_meetings_drafts(client, secretariat):
+    meeting = MeetingFactory()
+    draft = OutcomeFactory(meeting=meeting)
+    client.force_login(secretariat)
+    response = client.post(reverse("admin:meetings_outcome_make_final", args=[draft.pk]))
+    assert response.url == reverse("admin:meetings_outcome_change", args=[draft.pk])
+    draft.refresh_from_db()
+    meeting.refresh_from_db()
+    assert draft.status == Outcome.Status.FINAL
+    assert meeting.outcomes_published_by == secretariat
+
+
+@pytest.mark.django_db
+def test_make_final_is_refused_to_a_focal_point(client, nigeria_focal):
+    draft = OutcomeFactory()
+    client.force_login(nigeria_focal)
+    client.post(reverse("admin:meetings_outcome_make_final", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == Outcome.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_meeting_slug_prefilled_from_the_kind_reads_with_hyphens(client, secretariat):
+    meeting = MeetingFactory(kind="technical_session", number=1, slug="x")
+    client.force_login(secretariat)
+    client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        _meeting_form(meeting, slug="technical_session-1"),
+    )
+    meeting.refresh_from_db()
+    assert meeting.slug == "technical-session-1"

@@ -22,6 +22,7 @@ from tests.factories import (
     MemberStateFactory,
     OutcomeFactory,
 )
+from tests.pdf_checks import assert_tagged_pdfa
 from tests.recording_server import recording_server
 
 
@@ -429,8 +430,8 @@ def test_meeting_change_page_shows_the_stored_report(client, ninth_meeting, secr
     assert reverse("meetings:report", args=[ninth_meeting.slug]) in page
     for audience in ("Visitors", "Signed-in readers"):
         assert re.search(
-            rf"Download</a> — {audience}, final, \d+ page\(s\), dated \d\d \w{{3}} \d{{4}}, "
-            r"rendered \d\d \w{3} \d{4}",
+            rf"Download</a> — {audience}, final, \d+ page\(s\), dated \d{{1,2}} \w+ \d{{4}}, "
+            r"rendered \d{1,2} \w+ \d{4}, \d\d:\d\d Istanbul time",
             page,
         )
 
@@ -679,3 +680,8 @@ def test_the_daily_refresh_is_in_beats_schedule(db):
 
     assert task.task == "meetings.tasks.refresh_meeting_reports"
     assert task.crontab is not None
+
+
+def test_report_is_tagged_pdfa_with_its_title(client, ninth_meeting):
+    response, content = download(client, ninth_meeting)
+    assert_tagged_pdfa(content, title=f"{ninth_meeting.full_title} – Outcome report")

@@ -30,7 +30,7 @@ def test_accession_matrix_shows_each_state_status_dates_and_adherence(
     }
     assert cells == {"Nigeria": [None], "Türkiye": ["in_force"]}
     page = response.content.decode()
-    assert "in force 1 Sep 2015" in page
+    assert "in force 1 September 2015" in page
     assert "<strong>1 of 2</strong> states" in page
 
 
