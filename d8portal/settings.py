@@ -368,6 +368,8 @@ SPECTACULAR_SETTINGS = {
         "OpportunityKindEnum": "linkages.models.Opportunity.Kind",
         "OpportunityStatusEnum": "linkages.models.Opportunity.Status",
         "EventKindEnum": "linkages.models.Event.Kind",
+        "EventFormatEnum": "linkages.models.Event.Format",
+        "MeetingFormatEnum": "meetings.models.Meeting.Format",
         "NominationStatusEnum": "linkages.models.Nomination.Status",
     },
 }

@@ -306,8 +306,7 @@ def data_call_sweep(*, today):
     outbox.record(DataCallNotice, data_call_reminders_owed(today=today))
     return outbox.send(
         _sendable(),
-        rows=_rows(),
-        deliveries=_deliveries,
+        deliveries=lambda token: _deliveries(list(_rows().filter(claim_token=token))),
         context=lambda d: _context(d, today=today),
     )
 

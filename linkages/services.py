@@ -268,7 +268,11 @@ def _context(delivery):
 
 def linkage_notices_send():
     """Send every unsent linkage e-mail, each once. Returns the deliveries sent."""
-    return outbox.send(_sendable(), rows=_rows(), deliveries=_deliveries, context=_context)
+    return outbox.send(
+        _sendable(),
+        deliveries=lambda token: _deliveries(list(_rows().filter(claim_token=token))),
+        context=_context,
+    )
 
 
 # --- Daily work and calendars --------------------------------------------------------------

@@ -200,8 +200,7 @@ def _context(delivery, *, today):
 def agreement_notices_send(*, today):
     return outbox.send(
         _sendable(),
-        rows=_rows(),
-        deliveries=_deliveries,
+        deliveries=lambda token: _deliveries(list(_rows().filter(claim_token=token))),
         context=lambda d: _context(d, today=today),
     )
 
