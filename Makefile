@@ -33,8 +33,8 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL="$${DATABASE_URL:-$$($(PY) tests/database_url.py)}" $(VENV)/bin/pytest
 
-# The inner loop: no browser, worker, production stack, fuzzer or demo; the test database is
-# kept between runs (--create-db after a migration changes it).
+# The inner loop: no browser, worker, production stack, fuzzer or demo, on two processes; the
+# test databases are kept between runs (ARGS=--create-db after a migration changes them).
 test-fast: install
 	DATABASE_URL="$${DATABASE_URL:-$$($(PY) tests/database_url.py)}" $(VENV)/bin/pytest \
-		-m "not slow" --reuse-db $(ARGS)
+		-m "not slow" --reuse-db -n 2 $(ARGS)
