@@ -20,8 +20,8 @@ PORTAL_APPS = [
 # rewrites or removes them.
 READ_AND_ADD_ONLY = ["progressupdate", "reminder", "deadlineextension"]
 # A state's answer to a consultation is given by its focal points, and the e-mails about
-# consultations are recorded by the portal: the Secretariat reads them.
-READ_ONLY = ["consultationanswer", "consultationnotice"]
+# consultations and progress posted are recorded by the portal: the Secretariat reads them.
+READ_ONLY = ["consultationanswer", "consultationnotice", "progressnotice"]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.
 CHANGE_ONLY = ["consultationcomment"]

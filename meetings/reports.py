@@ -6,6 +6,7 @@ render (see apps.py) so that a download rarely has to wait for one.
 """
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,6 +21,8 @@ from core.pdf import render_pdf
 from .models import Attendance, Meeting, MeetingReport, Outcome, report_upload_to
 
 TEMPLATE = "reports/meeting_report.html"
+
+logger = logging.getLogger(__name__)
 
 
 def _meeting_with_records(meeting_id, published):
@@ -122,15 +125,24 @@ def meeting_report_current(*, meeting):
 
 
 class _RenderAfterCommit:
-    """An on-commit callback that knows its meeting, so one is queued per meeting."""
+    """An on-commit callback that knows its meeting, so one is queued per meeting.
+
+    It never fails the change that caused it: with the broker down (or hung, up to the broker
+    timeouts) the render is not queued, which is logged; the report is rendered when next
+    asked for, since the stored one no longer matches the records.
+    """
 
     def __init__(self, meeting_id):
         self.meeting_id = meeting_id
+        self.__qualname__ = f"render the report of meeting {meeting_id}"  # for Django's log
 
     def __call__(self):
         from .tasks import render_meeting_report
 
-        render_meeting_report.delay(self.meeting_id)
+        try:
+            render_meeting_report.delay(self.meeting_id)
+        except Exception:  # any broker or transport error, or the eager render's own
+            logger.exception("queueing the render of meeting %s failed", self.meeting_id)
 
 
 def meeting_report_schedule(meeting_id):

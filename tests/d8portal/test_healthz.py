@@ -1,4 +1,8 @@
+import time
+
 import pytest
+
+from tests.recording_server import silent_server
 
 
 @pytest.mark.django_db
@@ -9,6 +13,19 @@ def test_healthz_names_the_broker_when_it_does_not_answer(client, settings):
     assert response.json()["status"] == "unavailable"
     assert "broker" in response.json()
     assert "database" not in response.json()
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_within_seconds_when_the_broker_hangs(client, settings):
+    with silent_server() as port:
+        settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+        started = time.monotonic()
+        response = client.get("/healthz")
+        took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert took < 10
 
 
 @pytest.mark.django_db
