@@ -316,7 +316,7 @@ class ProgressNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["update", "recipient", "created_at", "sent_at"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["update"]
+    list_select_related = ["update__item"]
     search_fields = ["update__item__reference", "recipient"]
     date_hierarchy = "created_at"
 

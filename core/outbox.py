@@ -59,9 +59,8 @@ def claim(eligible, *, now):
 
     The conditions on the row itself stay in the UPDATE's own WHERE clause (the others go in
     a subquery), so that PostgreSQL re-checks them against a row another sender has just
-    claimed, and two senders never both claim it. Rows another sender holds locked (renewing
-    or marking them sent) are skipped rather than waited for: a claim never takes part in a
-    deadlock, and those rows are not claimable anyway.
+    claimed, and two senders never both claim it. Rows another sender holds locked (while it
+    sends them) are skipped rather than waited for: a claim never takes part in a deadlock.
     """
     token = uuid.uuid4()
     model = eligible.model

@@ -136,6 +136,9 @@ def test_a_database_from_before_the_house_migrates_with_every_row_token_and_perm
     comment = apps.get_model("consultations", "ConsultationComment").objects.get()
     assert (comment.answer.state.name, comment.text) == ("Nigeria", "Add a table.")
     assert comment.consultation.states.count() == 2
-    group = Group.objects.get(name="Secretariat")
-    assert set(group.permissions.values_list("pk", flat=True)) == permission_ids
-    assert {p.content_type.app_label for p in group.permissions.all()} == {"consultations"}
+    # Those of models added after the house come with later migrations (d8portal 0009).
+    permissions = Group.objects.get(name="Secretariat").permissions.exclude(
+        content_type__model__in=["progressnotice"]
+    )
+    assert set(permissions.values_list("pk", flat=True)) == permission_ids
+    assert {p.content_type.app_label for p in permissions} == {"consultations"}

@@ -1,10 +1,22 @@
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from d8portal.permissions import ensure_secretariat_group
+from d8portal.permissions import SECRETARIAT, secretariat_permissions
 
 
 def give_progress_notice_permissions(apps, schema_editor):
-    ensure_secretariat_group(apps)
+    """Add the progress notices' permissions to the Secretariat group, leaving its others as
+    they are."""
+    app_config = apps.get_app_config("actionplans")
+    had_models = getattr(app_config, "models_module", None)
+    app_config.models_module = had_models or True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = had_models
+    group = apps.get_model("auth", "Group").objects.filter(name=SECRETARIAT).first()
+    if group is not None:
+        group.permissions.add(
+            *secretariat_permissions(apps).filter(content_type__model="progressnotice")
+        )
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django_celery_beat.models import PeriodicTask
 
 from actionplans.models import ProgressNotice, ProgressUpdate
 from actionplans.tasks import notify_progress_posted, send_pending_notices
@@ -110,3 +111,13 @@ def test_the_worker_sends_the_notice_of_its_update_once(
     notify_progress_posted.delay(update.pk)  # delivered twice
 
     assert len(mailoutbox) == 1
+
+
+def test_beat_sends_the_pending_progress_notices_every_few_minutes(db):
+    task = PeriodicTask.objects.select_related("interval").get(name="Pending progress notices")
+
+    assert task.task == "actionplans.tasks.send_pending_notices"
+    assert (task.interval.every, task.interval.period) == (
+        settings.PENDING_NOTICES_EVERY_MINUTES,
+        "minutes",
+    )

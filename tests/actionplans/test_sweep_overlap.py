@@ -9,6 +9,7 @@ from collections import Counter
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import OperationalError, connection
 from django.db.models.query import QuerySet
@@ -19,6 +20,7 @@ from actionplans.services import _deliveries, reminders_send
 from core import outbox
 from core.clock import secretariat_today
 from tests.factories import ActionItemFactory
+from tests.recording_server import silent_server
 
 RECIPIENTS = [f"focal{n}@example.org" for n in range(4)]
 
@@ -108,3 +110,25 @@ def test_a_failure_to_mark_one_digest_sent_does_not_stop_the_others(nigeria, mai
 
     assert sent_to() == Counter(RECIPIENTS)
     assert Reminder.objects.filter(sent_at__isnull=False).count() == len(RECIPIENTS) - 1
+
+
+def test_an_smtp_operation_gives_up_well_within_the_claim_lease():
+    assert 0 < settings.EMAIL_TIMEOUT * 10 <= settings.REMINDER_CLAIM_LEASE_MINUTES * 60
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_never_answers_does_not_hold_the_sweep(nigeria, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_TIMEOUT = 1
+    record_manual_reminders(nigeria)
+
+    with silent_server() as port:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        started = time.monotonic()
+        sent = sweep()
+        took = time.monotonic() - started
+
+    assert sent == []
+    assert took < 4 * len(RECIPIENTS)
+    # Released for the next sweep.
+    assert not Reminder.objects.filter(claimed_at__isnull=False).exists()
