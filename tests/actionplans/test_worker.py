@@ -135,10 +135,8 @@ def test_worker_sends_each_reminder_once_when_the_sweep_is_delivered_twice(
         ),
         "both deliveries to finish",
     )
-    received = worker.read_text().count(
-        f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] received"
-    )
-    assert received == 2
+    received = worker.read_text().count(f"{task} received")
+    assert received - worker.read_text().count(f"{task} retry") == 2  # and a retry's own
 
     sent = messages_in(tmp_path / "mail")
     nigerian = nigeria_focal.focal_point.email
