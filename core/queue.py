@@ -8,6 +8,7 @@ failure is logged and the periodic sweep of pending work does it instead.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 
 from . import outbox
@@ -37,6 +38,7 @@ SWEEP_TASK = {
     "autoretry_for": (Exception,),
     "max_retries": 8,
     "retry_backoff": False,
+    "soft_time_limit": settings.SWEEP_SOFT_TIME_LIMIT,
 }
 
 

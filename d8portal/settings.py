@@ -208,10 +208,12 @@ CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Time limits of every task (a task may set its own): the soft one raises in the task, which a
-# sweep turns into a retry; the hard one ends its pool child.
+# Time limits: the hard one of every task (a task may set its own) ends its pool child; sweeps
+# also have the soft one, which raises in the task and which they turn into a retry.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=20 * 60)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+SWEEP_SOFT_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT
+del CELERY_TASK_SOFT_TIME_LIMIT  # not for every task: tasks with a shorter hard limit
 # A broker that is down or hung costs a request a few seconds, never more: connecting, each
 # socket operation and the retries of a publish are bounded. (Work that must follow a commit
 # is recorded in the database, and the periodic sweeps do it when queueing failed.)
