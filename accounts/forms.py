@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from .models import ApiToken
+from .models import ApiToken, FeedToken
 
 
 class ApiTokenForm(forms.Form):
@@ -40,3 +40,31 @@ class ApiTokenForm(forms.Form):
         days = self.cleaned_data["lifetime"]
         expires_at = timezone.now() + datetime.timedelta(days=int(days)) if days else None
         return ApiToken.issue(user=self.user, name=self.cleaned_data["name"], expires_at=expires_at)
+
+
+class FeedTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="Where you will subscribe, e.g. “Outlook at the office”."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Name the feed after where you will use it.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user.feed_tokens.count() >= FeedToken.MAX_PER_USER:
+            raise forms.ValidationError(
+                "You have %(count)d calendar feeds already; revoke one first.",
+                params={"count": FeedToken.MAX_PER_USER},
+            )
+        return cleaned
+
+    def issue(self):
+        return FeedToken.issue(user=self.user, name=self.cleaned_data["name"])

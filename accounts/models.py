@@ -71,3 +71,49 @@ class ApiToken(models.Model):
     @property
     def is_expired(self):
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+FEED_TOKEN_PREFIX = "d8cal_"  # noqa: S105 - marks a string as a calendar feed token
+
+
+class FeedToken(models.Model):
+    """A secret address of a personal calendar feed: whoever has it reads its owner's
+    deadlines, nothing else. Only a hash of it is stored; revoking deletes it."""
+
+    MAX_PER_USER = 5
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="Where the feed is used, e.g. “Outlook”.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "calendar feed token"
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, *, user, name):
+        """Create a feed token for `user`; return it and its secret, which is never stored."""
+        secret = FEED_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=token_digest(secret),
+            hint=secret[: len(FEED_TOKEN_PREFIX) + 4],
+        )
+        return token, secret
+
+    @classmethod
+    def find(cls, secret):
+        """The token with this secret, its owner active, or None."""
+        return (
+            cls.objects.select_related("user")
+            .filter(digest=token_digest(secret), user__is_active=True)
+            .first()
+        )

@@ -126,7 +126,8 @@ class ActionPlanViewSet(TodayMixin, PortalViewSet):
 
     def get_queryset(self):
         return (
-            ActionPlan.objects.with_progress()
+            ActionPlan.objects.of_the_d8()
+            .with_progress()
             .order_by("title", "pk")  # aggregates drop the model's default ordering
             .select_related("proposed_by", "tabled_at", "adopted_at", "superseded_by")
             .prefetch_related(Prefetch("items", _with_states(ActionItem.objects.all())))
@@ -185,6 +186,10 @@ class ActionItemFilter(django_filters.FilterSet):
     overdue = BooleanFilter(
         method="filter_overdue", help_text="Open items past their due date (or, false, the rest)."
     )
+    meeting = django_filters.CharFilter(
+        field_name="outcome__meeting__slug",
+        help_text="Slug of the meeting whose outcomes the items carry out.",
+    )
     due_before = iso_date_filter(
         field_name="due_date", lookup_expr="lte", help_text="Due on or before this date."
     )
@@ -194,7 +199,16 @@ class ActionItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = ActionItem
-        fields = ["state", "lead_state", "plan", "status", "overdue", "due_before", "due_after"]
+        fields = [
+            "state",
+            "lead_state",
+            "plan",
+            "meeting",
+            "status",
+            "overdue",
+            "due_before",
+            "due_after",
+        ]
 
     def filter_state(self, items, name, state):
         return items.matching(state=state)

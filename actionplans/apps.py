@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
+def _forget_plans_progress():
+    from django.core.cache import cache
+
+    from .models import OPEN_PLANS_PROGRESS
+
+    cache.delete(OPEN_PLANS_PROGRESS)
+
+
 def _render_meeting_reports(plan_id, outcome_id=None):
     from meetings.models import Outcome
     from meetings.reports import meeting_report_schedule
@@ -17,12 +25,14 @@ def _render_meeting_reports(plan_id, outcome_id=None):
 
 def _plan_changed(sender, instance, raw=False, **kwargs):
     if not raw:
+        _forget_plans_progress()
         _render_meeting_reports(instance.pk)
 
 
 def _item_changed(sender, instance, raw=False, **kwargs):
     # Ids only: on a cascading delete the plan row may already be gone.
     if not raw:
+        _forget_plans_progress()
         _render_meeting_reports(instance.plan_id, instance.outcome_id)
 
 

@@ -3,10 +3,11 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -34,9 +35,36 @@ def weighted_product(percent, weight):
     return Cast(percent, models.IntegerField()) * F(weight)
 
 
+# Cache key of the progress of every open plan (the home page shows it on every view).
+OPEN_PLANS_PROGRESS = "actionplans:open-plans-progress"
+
+
 class ActionPlanQuerySet(models.QuerySet):
+    def of_the_d8(self):
+        """The D-8's own plans: not the cooperation plans of agreements with partners, which
+        the partners app shows under its own rules (reached here by the reverse relation)."""
+        return self.filter(agreement__isnull=True)
+
     def open(self):
         return self.exclude(status__in=[ActionPlan.Status.COMPLETED, ActionPlan.Status.SUPERSEDED])
+
+    def open_with_progress(self, limit):
+        """The first `limit` open plans, each with its progress, and the number of open plans.
+
+        The progress of every open plan is cached, and the cache cleared whenever an item or a
+        plan changes (see actionplans.apps): on a hit one query reads `limit` plans; on a miss
+        one query reads and totals them all.
+        """
+        totals = cache.get(OPEN_PLANS_PROGRESS)
+        if totals is None:
+            plans = list(self.open().with_progress())
+            totals = {plan.pk: (plan.weighted_percent, plan.total_weight) for plan in plans}
+            cache.set(OPEN_PLANS_PROGRESS, totals, timeout=3600)
+            return plans[:limit], len(totals)
+        plans = list(self.open()[:limit])
+        for plan in plans:
+            plan.weighted_percent, plan.total_weight = totals.get(plan.pk, (None, None))
+        return plans, len(totals)
 
     def with_progress(self):
         """Annotate `weighted_percent` and `total_weight` over the plan's non-cancelled items."""
@@ -152,6 +180,13 @@ class ActionPlan(models.Model):
         return [i for i in items if i.is_overdue(today)]
 
 
+def responsible_states_are(states):
+    """The condition "a state of `states` leads or supports the item", written so that
+    PostgreSQL answers it with one hashed subquery, not a subquery per item."""
+    supported = ActionItem.supporting_states.through.objects.filter(memberstate__in=states)
+    return Q(lead_state__in=states) | Q(pk__in=supported.values("actionitem_id"))
+
+
 class ActionItemQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=ActionItem.CLOSED_STATUSES)
@@ -175,10 +210,7 @@ class ActionItemQuerySet(models.QuerySet):
 
     def for_state(self, state):
         """Items the state is responsible for, as lead or supporting state."""
-        supporting = ActionItem.supporting_states.through.objects.filter(
-            actionitem=OuterRef("pk"), memberstate=state
-        )
-        return self.filter(Q(lead_state=state) | Exists(supporting))
+        return self.filter(responsible_states_are([state]))
 
     def matching(
         self,
@@ -222,11 +254,7 @@ class ActionItemQuerySet(models.QuerySet):
             return self.none()
         if is_secretariat(user):
             return self
-        states = MemberState.objects.of_focal_point(user)
-        supporting = ActionItem.supporting_states.through.objects.filter(
-            actionitem=OuterRef("pk"), memberstate__in=states
-        )
-        return self.filter(Q(lead_state__in=states) | Exists(supporting))
+        return self.filter(responsible_states_are(MemberState.objects.of_focal_point(user)))
 
 
 class ActionItem(models.Model):
@@ -284,6 +312,8 @@ class ActionItem(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["lead_state", "status"]),
+            # The lists' order (due date, then id as the tie-break of pages).
+            models.Index(fields=["due_date", "id"], name="action_item_due_date_id"),
         ]
         constraints = [
             percent_between_0_and_100("percent_complete", "action_item_percent_0_to_100"),
@@ -334,7 +364,15 @@ class ActionItem(models.Model):
 
     @classmethod
     def create_from_outcome(cls, outcome, *, plan, reference, lead_state, due_date):
-        """Create the item that carries out a meeting outcome, titled from its text."""
+        """Create the item that carries out a final meeting outcome, titled from its text.
+
+        A draft outcome is refused: its text is hidden, and an item's title and description are
+        public on the plan's page, in the API and in the plan's report.
+        """
+        if outcome.status != outcome.Status.FINAL:
+            raise ValidationError(
+                f"Outcome {outcome.number} is a draft; publish the meeting's outcomes first."
+            )
         title = outcome.text if len(outcome.text) <= 120 else f"{outcome.text[:119]}…"
         item = cls(
             plan=plan,
@@ -389,6 +427,10 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
+        # An item's history, newest first, a page at a time.
+        indexes = [
+            models.Index(fields=["item", "-created_at", "-id"], name="progress_update_history")
+        ]
         constraints = [
             percent_between_0_and_100("percent_complete", "progress_update_percent_0_to_100"),
         ]

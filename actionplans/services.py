@@ -1,19 +1,22 @@
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from core import outbox
 from core.clock import secretariat_today
 from core.deadlines import Deadline
 from core.queue import enqueue_on_commit
+from core.uploads import upload_name
 from memberstates.models import FocalPoint
 
-from .models import ActionItem, ProgressNotice, ProgressUpdate, Reminder
+from .models import ActionItem, ActionPlan, ProgressNotice, ProgressUpdate, Reminder
 from .tasks import notify_progress_posted, send_requested_reminders
 
 
@@ -41,7 +44,7 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     )
     if evidence:
         update.evidence = evidence
-        update.evidence_name = evidence.name[:200]
+        update.evidence_name = upload_name(evidence.name)
     update.full_clean(exclude=["item", "author"])
     update.save()
     item.status = status
@@ -61,13 +64,13 @@ def progress_notices_send(*, update_ids=None):
     eligible = ProgressNotice.objects.filter(sent_at__isnull=True)
     if update_ids is not None:
         eligible = eligible.filter(update_id__in=update_ids)
+    rows = ProgressNotice.objects.select_related(
+        "update__item__plan", "update__item__lead_state", "update__author"
+    )
     return outbox.send(
         eligible,
-        rows=ProgressNotice.objects.select_related(
-            "update__item__plan", "update__item__lead_state", "update__author"
-        ),
-        deliveries=lambda rows: outbox.group(
-            rows,
+        deliveries=lambda token: outbox.group(
+            rows.filter(claim_token=token),
             email=lambda row: "progress-posted",
             order=["progress-posted"],
             key=lambda row: row.update_id,
@@ -78,8 +81,9 @@ def progress_notices_send(*, update_ids=None):
 
 @transaction.atomic
 def action_items_create_from_outcomes(*, outcomes, user, plan, lead_state, due_date, prefix):
-    """Create one action item per outcome, referenced `prefix` + the outcome's number, all or
-    none: any invalid item raises a ValidationError listing every reference that failed."""
+    """Create one action item per final outcome, referenced `prefix` + the outcome's number,
+    all or none: any invalid item (a draft outcome included) raises a ValidationError listing
+    every reference that failed."""
     if not user.has_perm("actionplans.add_actionitem"):
         raise PermissionDenied("Only the Secretariat creates action items.")
     items, errors = [], []
@@ -109,14 +113,6 @@ def action_items_create_from_outcomes(*, outcomes, user, plan, lead_state, due_d
 # per recipient, and marked sent.
 
 
-class ReminderDelivery(outbox.Delivery):
-    @property
-    def items(self):
-        """The items the e-mail lists, once each, in due-date order."""
-        found = {row.item_id: row.item for row in self.rows}
-        return sorted(found.values(), key=lambda i: (i.due_date, i.reference))
-
-
 # The three e-mails and the reminder kinds each gathers.
 EMAILS = [
     ("reminder-digest", Reminder.DIGEST_KINDS),
@@ -124,6 +120,25 @@ EMAILS = [
     ("publication", Reminder.PUBLICATION_KINDS),
 ]
 EMAIL_OF_KIND = {kind: name for name, kinds in EMAILS for kind in kinds}
+KINDS_OF_EMAIL = dict(EMAILS)
+# An e-mail lists this many items, the most urgent first; it counts the rest and links to them.
+DIGEST_LIMIT = 50
+
+
+@dataclass
+class ReminderDelivery(outbox.Delivery):
+    """One e-mail about items: the most urgent of them loaded, all of them counted."""
+
+    items: list = field(default_factory=list)
+    total: int = 0
+    counts: dict = field(default_factory=dict)  # kind: number of items
+
+    def selector(self):
+        return Q(recipient=self.recipient, kind__in=KINDS_OF_EMAIL[self.email])
+
+    @property
+    def more(self):
+        return self.total - len(self.items)
 
 
 def _recipients_by_item(queryset):
@@ -148,34 +163,91 @@ def _recipients_by_item(queryset):
     return items, recipients
 
 
-def reminders_owed(*, today):
-    """The reminder rows the sweep of `today` owes, whether or not already recorded."""
-    offsets = settings.REMINDER_OFFSETS_DAYS
+def _owed_select(today):
+    """SQL (and its parameters) selecting every reminder the sweep of `today` owes, as rows
+    (item_id, recipient, kind, step, due_date, reference), whether or not already recorded.
+
+    Focal points of each responsible state of an open item of a running plan are owed the
+    latest reminder point reached by `today`: `REMINDER_OFFSETS_DAYS` days before the due date
+    (step: the offset), on it and during the week after (on_due), then every full week overdue
+    (step: the weeks). Taking the latest point reached, not only one falling exactly today,
+    means a day without a sweep delays a reminder instead of losing it. Items overdue a full
+    week or more are escalated to the Secretariat weekly. One statement, whatever the number
+    of items: no row is built in Python.
+    """
+    offsets = sorted({int(days) for days in settings.REMINDER_OFFSETS_DAYS if int(days) > 0})
     horizon = today + datetime.timedelta(days=max(offsets, default=0))
-    candidates = ActionItem.objects.followed_up().filter(due_date__lte=horizon)
-    items, recipients = _recipients_by_item(candidates)
-    secretariat = settings.SECRETARIAT_EMAIL.lower()
-    owed = []
-    for item_id, due_date, _ in items:
-        point = Reminder.focal_point_step(due_date, today, offsets)
-        if point is not None:
-            kind, step = point
-            owed += [
-                Reminder(item_id=item_id, recipient=r, kind=kind, step=step, due_date=due_date)
-                for r in sorted(recipients[item_id])
-            ]
-        weeks = Reminder.escalation_step(due_date, today)
-        if weeks is not None:
-            owed.append(
-                Reminder(
-                    item_id=item_id,
-                    recipient=secretariat,
-                    kind=Reminder.Kind.ESCALATION,
-                    step=weeks,
-                    due_date=due_date,
-                )
-            )
-    return owed
+    before_due = "CASE {} END".format(
+        " ".join(f"WHEN days_left <= {days} THEN {days}" for days in offsets) or "WHEN 1=0 THEN 0"
+    )
+    if connection.vendor == "postgresql":
+        days_left = "(i.due_date - %s::date)"
+    else:
+        days_left = "CAST(julianday(i.due_date) - julianday(%s) AS INTEGER)"
+    tables = {
+        "item": ActionItem._meta.db_table,
+        "plan": ActionPlan._meta.db_table,
+        "supporting": ActionItem.supporting_states.through._meta.db_table,
+        "focal_point": FocalPoint._meta.db_table,
+        "body": FocalPoint._meta.get_field("body").related_model._meta.db_table,
+    }
+    # Only table names of the models and whole numbers are formatted in; values are parameters.
+    sql = f"""
+        WITH open_items AS (
+            SELECT i.id, i.due_date, i.reference, i.lead_state_id, {days_left} AS days_left
+            FROM {tables["item"]} i JOIN {tables["plan"]} p ON p.id = i.plan_id
+            WHERE i.status NOT IN (%s, %s) AND p.status NOT IN (%s, %s) AND i.due_date <= %s
+        ), points AS (
+            SELECT id, due_date, reference,
+                CASE WHEN days_left <= -7 THEN %s WHEN days_left <= 0 THEN %s ELSE %s END AS kind,
+                CASE WHEN days_left <= -7 THEN (-days_left) / 7 WHEN days_left <= 0 THEN 0
+                     ELSE {before_due} END AS step
+            FROM open_items
+        ), responsible AS (
+            SELECT id AS item_id, lead_state_id AS state_id FROM open_items
+            UNION
+            SELECT s.actionitem_id, s.memberstate_id FROM {tables["supporting"]} s
+            JOIN open_items o ON o.id = s.actionitem_id
+        ), emails AS (
+            SELECT DISTINCT b.state_id, LOWER(f.email) AS email
+            FROM {tables["focal_point"]} f JOIN {tables["body"]} b ON b.id = f.body_id
+            WHERE f.is_active AND f.email <> ''
+        )
+        SELECT p.id, e.email, p.kind, p.step, p.due_date, p.reference FROM points p
+        JOIN responsible r ON r.item_id = p.id JOIN emails e ON e.state_id = r.state_id
+        WHERE p.step IS NOT NULL
+        UNION ALL
+        SELECT id, %s, %s, (-days_left) / 7, due_date, reference FROM open_items
+        WHERE days_left <= -7
+    """  # noqa: S608
+    Kind = Reminder.Kind
+    params = [
+        today,
+        *ActionItem.CLOSED_STATUSES,
+        *ActionPlan.CLOSED_STATUSES,
+        horizon,
+        Kind.OVERDUE,
+        Kind.ON_DUE,
+        Kind.BEFORE_DUE,
+        settings.SECRETARIAT_EMAIL.lower(),
+        Kind.ESCALATION,
+    ]
+    return sql, params
+
+
+def reminders_record(*, today):
+    """Record every reminder the sweep of `today` owes, in one INSERT … SELECT; those already
+    recorded (same unique key) are left as they are. Returns the number of new rows."""
+    owed, params = _owed_select(today)
+    sql = f"""
+        INSERT INTO {Reminder._meta.db_table} (item_id, recipient, kind, step, due_date, created_at)
+        SELECT id, email, kind, step, due_date, %s FROM ({owed}) AS owed
+        WHERE true
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), *params])
+        return cursor.rowcount
 
 
 def _unsent(kinds):
@@ -208,18 +280,52 @@ def _entries(items, today):
 
 
 def _deliveries(rows):
-    """One delivery per (e-mail, recipient), listing each item once."""
-    return outbox.group(
-        rows,
-        email=lambda row: EMAIL_OF_KIND[row.kind],
-        order=[name for name, _ in EMAILS],
-        delivery=ReminderDelivery,
+    """One delivery per (e-mail, recipient) from reminder rows given as tuples (item_id,
+    recipient, kind, due_date, reference): every item counted, the most urgent loaded."""
+    groups = {}
+    for item_id, recipient, kind, due_date, reference in rows:
+        items, kinds = groups.setdefault((EMAIL_OF_KIND[kind], recipient), ({}, defaultdict(set)))
+        items[item_id] = (due_date, reference)
+        kinds[kind].add(item_id)
+    deliveries = [
+        ReminderDelivery(
+            email,
+            recipient,
+            items=sorted(items, key=items.get)[:DIGEST_LIMIT],
+            total=len(items),
+            counts={kind: len(ids) for kind, ids in kinds.items()},
+        )
+        for (email, recipient), (items, kinds) in groups.items()
+    ]
+    loaded = (
+        ActionItem.objects.select_related("plan", "lead_state", "outcome__meeting")
+        .prefetch_related("supporting_states")
+        .in_bulk({item_id for delivery in deliveries for item_id in delivery.items})
+    )
+    for delivery in deliveries:
+        delivery.items = [loaded[item_id] for item_id in delivery.items]
+    order = [name for name, _ in EMAILS]
+    return sorted(deliveries, key=lambda d: (order.index(d.email), d.recipient))
+
+
+def _row_tuples(reminders):
+    return reminders.values_list(
+        "item_id", "recipient", "kind", "item__due_date", "item__reference"
     )
 
 
 def _context(delivery, *, today, focal_points):
     context = {
         "entries": _entries(delivery.items, today),
+        "total": delivery.total,
+        "more": delivery.more,
+        "counts": [
+            (label, delivery.counts[kind])
+            for kind, label in Reminder.Kind.choices
+            if delivery.counts.get(kind)
+        ],
+        "list_url": reverse("actionplans:my-items")
+        + ("?overdue=on" if delivery.email == "escalation" else ""),
         "recipient": delivery.recipient,
         "focal_points": focal_points.get(delivery.recipient, []),
         "today": today,
@@ -230,12 +336,6 @@ def _context(delivery, *, today, focal_points):
     return context
 
 
-def _rows_with_items():
-    return Reminder.objects.select_related(
-        "item__plan", "item__lead_state", "item__outcome__meeting"
-    ).prefetch_related("item__supporting_states")
-
-
 def reminders_send(*, kinds, today):
     """Send the unsent reminders of these kinds: one e-mail per recipient, each row once.
 
@@ -244,30 +344,40 @@ def reminders_send(*, kinds, today):
     focal_points = _focal_points_by_email()
     return outbox.send(
         _unsent(kinds),
-        rows=_rows_with_items(),
-        deliveries=_deliveries,
+        deliveries=lambda token: _deliveries(
+            _row_tuples(Reminder.objects.filter(claim_token=token))
+        ),
         context=lambda d: _context(d, today=today, focal_points=focal_points),
     )
 
 
 def reminders_planned(*, today):
     """What the sweep of `today` would send, without writing or sending anything."""
-    new, waiting = outbox.planned(
-        reminders_owed(today=today),
-        recorded=Reminder.objects.filter(
+    owed, params = _owed_select(today)
+    with connection.cursor() as cursor:
+        cursor.execute(owed, params)
+        owed_rows = cursor.fetchall()
+    recorded = set(
+        Reminder.objects.filter(
             item__in=ActionItem.objects.followed_up(), due_date=F("item__due_date")
-        ),
-        keys=("item_id", "recipient", "kind", "step", "due_date"),
-        waiting=_rows_with_items().filter(
-            pk__in=_unsent([kind for _, kinds in EMAILS for kind in kinds]).values("pk")
-        ),
+        ).values_list("item_id", "recipient", "kind", "step", "due_date")
     )
-    items = ActionItem.objects.select_related("plan", "lead_state", "outcome__meeting").in_bulk(
-        {r.item_id for r in new}
+    new = [
+        (item_id, recipient, kind, due_date, reference)
+        for item_id, recipient, kind, step, due_date, reference in owed_rows
+        if (item_id, recipient, kind, step, _as_date(due_date)) not in recorded
+    ]
+    waiting = _unsent([kind for _, kinds in EMAILS for kind in kinds]).filter(
+        outbox.claimable(timezone.now())
     )
-    for reminder in new:
-        reminder.item = items[reminder.item_id]
-    return _deliveries([*new, *waiting])
+    return _deliveries(
+        [*((i, r, k, _as_date(d), ref) for i, r, k, d, ref in new), *_row_tuples(waiting)]
+    )
+
+
+def _as_date(value):
+    # SQLite returns dates from raw SQL as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def reminder_sweep(*, today):
@@ -276,7 +386,7 @@ def reminder_sweep(*, today):
     Focal points get one digest each; the Secretariat one escalation summary. Publication
     notices a dead sender left unsent go out too. Returns the deliveries sent.
     """
-    outbox.record(Reminder, reminders_owed(today=today))
+    reminders_record(today=today)
     return [
         delivery for _, kinds in EMAILS for delivery in reminders_send(kinds=kinds, today=today)
     ]
@@ -356,10 +466,12 @@ def publication_notice_send(*, outcome_ids):
 
 
 def _delivery_lines(deliveries, verb):
-    return [
-        f"{verb} {d.email} to {d.recipient}: {', '.join(i.reference for i in d.items)}"
-        for d in deliveries
-    ]
+    lines = []
+    for d in deliveries:
+        references = ", ".join(i.reference for i in d.items)
+        more = f" and {d.more} more" if d.more else ""
+        lines.append(f"{verb} {d.email} to {d.recipient}: {references}{more}")
+    return lines
 
 
 def daily_reminders_run(today):

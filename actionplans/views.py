@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
+from core.paginator import known_count_paginator
+from core.pdf import pdf_download
 from memberstates.models import MemberState
 
 from .forms import (
@@ -27,6 +27,8 @@ from .reports import (
 from .services import progress_update_post
 
 ITEMS_PER_PAGE = 25
+PLAN_ITEMS_PER_PAGE = 50
+UPDATES_PER_PAGE = 20
 
 
 def _with_responsible_states(items):
@@ -35,17 +37,22 @@ def _with_responsible_states(items):
 
 def plan_detail(request, slug):
     plan = get_object_or_404(
-        ActionPlan.objects.with_progress().select_related("proposed_by", "tabled_at", "adopted_at"),
+        ActionPlan.objects.of_the_d8()
+        .with_progress()
+        .select_related("proposed_by", "tabled_at", "adopted_at"),
         slug=slug,
     )
     items = _with_responsible_states(plan.items.select_related("outcome__meeting"))
+    page = Paginator(items, PLAN_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     visible_ids = set(
-        ActionItem.objects.visible_to(request.user).filter(plan=plan).values_list("pk", flat=True)
+        ActionItem.objects.visible_to(request.user)
+        .filter(pk__in=[item.pk for item in page])
+        .values_list("pk", flat=True)
     )
     return render(
         request,
         "actionplans/plan_detail.html",
-        {"plan": plan, "items": items, "visible_ids": visible_ids, "today": secretariat_today()},
+        {"plan": plan, "page": page, "visible_ids": visible_ids, "today": secretariat_today()},
     )
 
 
@@ -76,10 +83,12 @@ def my_items(request):
     status_counts = dict(
         items.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    items = items.matching(status=filters.get("status"), today=today)
+    status = filters.get("status")
+    items = items.matching(status=status, today=today)
     items = _with_responsible_states(items).order_by(filters.get("sort") or "due_date", "pk")
-
-    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    # The status counts are an aggregate the page shows anyway: the total comes from them.
+    total = status_counts.get(status, 0) if status else sum(status_counts.values())
+    page = known_count_paginator(items, ITEMS_PER_PAGE, total).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -117,10 +126,11 @@ def item_detail(request, pk):
     else:
         form = ProgressUpdateForm(initial={"status": item.status})
     updates = item.progress_updates.select_related("author__focal_point__body__state")
+    page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actionplans/item_detail.html",
-        {"item": item, "form": form, "updates": updates, "today": secretariat_today()},
+        {"item": item, "form": form, "page": page, "today": secretariat_today()},
     )
 
 
@@ -141,7 +151,9 @@ def evidence(request, pk, update_pk):
 
 def plan_report(request, slug):
     """The plan's progress report as a PDF, showing the reader what the plan's page shows."""
-    plan = get_object_or_404(ActionPlan, slug=slug)
-    rendered = action_plan_report_render(plan=plan, user=request.user)
-    filename = f"{plan.title} - progress report {secretariat_today():%Y-%m-%d}.pdf"
-    return FileResponse(io.BytesIO(rendered.content), as_attachment=True, filename=filename)
+    plan = get_object_or_404(ActionPlan.objects.of_the_d8(), slug=slug)
+    return pdf_download(
+        lambda: action_plan_report_render(plan=plan, user=request.user),
+        filename=f"{plan.title} - progress report {secretariat_today():%Y-%m-%d}.pdf",
+        too_long="The progress report took too long to render; please try again later.",
+    )

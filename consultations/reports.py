@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 
 from core.clock import secretariat_today
 from core.pdf import render_pdf
+from core.spreadsheets import formula_safe
 
 from .models import Consultation, ConsultationComment
 
@@ -54,10 +55,8 @@ def consultation_compilation_render(*, consultation):
 def _write_row(sheet, values, *, bold=False):
     sheet.append([None] * len(values))
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=sheet.max_row, column=column, value=value)
-        if isinstance(value, str):
-            # Text as typed by a state: never a formula, whatever it starts with.
-            cell.data_type = "s"
+        # Text as typed by a state: never a formula, whatever it starts with.
+        cell = sheet.cell(row=sheet.max_row, column=column, value=formula_safe(value))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True)

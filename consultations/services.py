@@ -364,8 +364,7 @@ def consultation_notices_send(*, today=None):
     today = today or secretariat_today()
     return outbox.send(
         _sendable(),
-        rows=_rows_with_consultations(),
-        deliveries=_deliveries,
+        deliveries=lambda token: _deliveries(_rows_with_consultations().filter(claim_token=token)),
         context=lambda d: _context(d, today=today),
     )
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
+from core.pdf import pdf_download
 from memberstates.models import MemberState
 
 from .forms import (
@@ -230,9 +231,11 @@ def _downloadable_consultation(request, pk):
 
 def consultation_compilation_pdf(request, pk):
     consultation = _downloadable_consultation(request, pk)
-    rendered = consultation_compilation_render(consultation=consultation)
-    filename = f"{consultation.title} - compilation of comments.pdf"
-    return FileResponse(io.BytesIO(rendered.content), as_attachment=True, filename=filename)
+    return pdf_download(
+        lambda: consultation_compilation_render(consultation=consultation),
+        filename=f"{consultation.title} - compilation of comments.pdf",
+        too_long="The compilation took too long to render; please try again later.",
+    )
 
 
 def consultation_compilation_xlsx(request, pk):

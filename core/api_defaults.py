@@ -6,16 +6,26 @@ from rest_framework import filters, renderers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from core.clientip import client_ip
+
 
 class AnonThrottle(AnonRateThrottle):
     # Read per request, so the rate follows the settings (and tests can change it).
     def get_rate(self):
         return settings.API_THROTTLE_ANON
 
+    def get_ident(self, request):
+        # The address by the trusted proxies, as for login lock-out: a client cannot pick a new
+        # one per request with X-Forwarded-For.
+        return client_ip(request)
+
 
 class UserThrottle(UserRateThrottle):
     def get_rate(self):
         return settings.API_THROTTLE_USER
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class Ordering(filters.OrderingFilter):

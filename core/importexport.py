@@ -8,6 +8,8 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.spreadsheets import formula_restored, formula_safe
+
 
 class AllOrNothingImportExportAdmin(ImportExportModelAdmin):
     """Import with a preview; a file with any bad row imports nothing and names each one.
@@ -61,7 +63,19 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
 
 
 class StrictModelResource(resources.ModelResource):
-    """Validates every field of a row, many-to-many ones included, before anything is saved."""
+    """Validates every field of a row, many-to-many ones included, before anything is saved.
+
+    Exports never carry a live formula (core.spreadsheets), and an exported file imports back
+    as it was typed.
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        return formula_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        for key, value in row.items():
+            row[key] = formula_restored(value)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

@@ -37,6 +37,10 @@ class Delivery:
     recipient: str
     rows: list = field(default_factory=list)
 
+    def selector(self):
+        """Which of the sender's claimed rows this e-mail sends."""
+        return Q(pk__in=[row.pk for row in self.rows])
+
 
 def record(model, rows):
     """Record the rows owed; those already recorded (same unique key) are left as they are."""
@@ -92,9 +96,9 @@ def group(rows, *, email, order, key=None, delivery=Delivery):
     return sorted(groups.values(), key=lambda d: (order.index(d.email), d.recipient))
 
 
-def send(eligible, *, rows, deliveries, context):
-    """Claim the `eligible` rows, group the claimed ones (read through the queryset `rows`) into
-    deliveries, and send each as its template rendered with `context(delivery)`.
+def send(eligible, *, deliveries, context):
+    """Claim the `eligible` rows, make the claimed ones into deliveries (`deliveries(token)`,
+    given the claim's token), and send each as its template rendered with `context(delivery)`.
 
     Returns the deliveries sent. Each e-mail lists only the rows the claim still holds (none:
     it is not sent), and is sent while they are locked. A failed e-mail releases its rows'
@@ -107,7 +111,7 @@ def send(eligible, *, rows, deliveries, context):
         return []
     model = eligible.model
     sent = []
-    for delivery in deliveries(list(rows.filter(claim_token=token))):
+    for delivery in deliveries(token):
         try:
             if timezone.now() - claimed_at > lease() / 2:
                 # A long sweep keeps the rows it has yet to send rather than leave them to
@@ -127,15 +131,12 @@ def send(eligible, *, rows, deliveries, context):
 def _send_held(model, token, delivery, context):
     """Send the delivery's rows that `token` still holds, locked until they are marked sent
     (claims skip locked rows), so that no other sender can take them over meanwhile."""
-    held = set(
-        model.objects.filter(
-            claim_token=token, pk__in=[row.pk for row in delivery.rows], sent_at__isnull=True
-        )
+    held = list(
+        model.objects.filter(delivery.selector(), claim_token=token, sent_at__isnull=True)
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)
     )
-    delivery.rows = [row for row in delivery.rows if row.pk in held]
-    if not delivery.rows:
+    if not held:
         logger.warning("the rows for %s went to another sender", delivery.recipient)
         return False
     mine = model.objects.filter(pk__in=held)

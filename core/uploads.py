@@ -29,6 +29,20 @@ ALLOWED_KINDS = {
     "ole": {".doc", ".xls"},  # legacy Word and Excel share one container format
 }
 ALLOWED_ENDINGS = sorted(set().union(*ALLOWED_KINDS.values()))
+# The longest file name kept for showing and downloading an upload (the models' name fields).
+UPLOAD_NAME_MAX_LENGTH = 200
+
+
+def upload_name(name, max_length=UPLOAD_NAME_MAX_LENGTH):
+    """An uploaded file's name as shown and downloaded, shortened to `max_length` characters
+    before its ending, so that the download keeps its type."""
+    name = PurePath(name).name
+    if len(name) <= max_length:
+        return name
+    suffix = PurePath(name).suffix
+    if len(suffix) > 10:  # not an ending the upload rules accept
+        suffix = ""
+    return name[: max_length - len(suffix)] + suffix
 
 
 def sniff_kind(head, file):

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from actionplans.api import ActionItemViewSet, ActionPlanViewSet, ProgressUpdateViewSet
 from consultations.api import ConsultationViewSet
 from knowledge.api import BestPracticeViewSet
+from linkages.api import EventViewSet, NominationViewSet, OpportunityViewSet
 from meetings.api import AgendaItemViewSet, DelegationViewSet, MeetingViewSet, OutcomeViewSet
 from memberstates.api import (
     FocalPointViewSet,
@@ -13,6 +14,7 @@ from memberstates.api import (
     MoUViewSet,
     SMEBodyViewSet,
 )
+from partners.api import ActivityViewSet, AgreementViewSet, PartnerViewSet
 from taskforces.api import TaskForceViewSet
 
 router = DefaultRouter()
@@ -31,5 +33,11 @@ router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("best-practices", BestPracticeViewSet, basename="best-practice")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("events", EventViewSet, basename="event")
+router.register("nominations", NominationViewSet, basename="nomination")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = router.urls

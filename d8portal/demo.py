@@ -5,6 +5,7 @@ made in the admin survive a re-run.
 """
 
 import datetime
+import zoneinfo
 from pathlib import Path
 
 import yaml
@@ -22,8 +23,11 @@ from consultations.models import (
     DeadlineExtension,
 )
 from knowledge.models import BestPractice, ExchangeRequest, Theme
+from linkages.models import Event, InterestExpression, InterestMessage, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from partners.models import Activity, Agreement, Partner, PartnerMeeting
+from partners.services import agreement_plan_ensure
 from taskforces.models import TaskForce
 
 DATA_FILE = Path(__file__).with_name("demo_data.yaml")
@@ -58,6 +62,10 @@ class DemoLoader:
         self._load_consultations(states, documents, users)
         practices = self._load_best_practices(states, bodies, meetings, users)
         self._load_exchange_requests(practices, users)
+        self._load_partners(bodies, meetings)
+        self._load_events(states, bodies)
+        opportunities = self._load_opportunities(states, bodies)
+        self._load_opportunity_interests(opportunities, users)
         return self.created
 
     def _load_states(self):
@@ -367,6 +375,135 @@ class DemoLoader:
                     "requesting_state": asker.focal_point.body.state,
                     "message": row["message"].strip(),
                 },
+            )
+
+    def _local(self, value, zone):
+        naive = datetime.datetime.strptime(str(value), "%Y-%m-%d %H:%M")
+        return timezone.make_aware(naive, zoneinfo.ZoneInfo(zone))
+
+    def _load_events(self, states, bodies):
+        for row in self.data["events"]:
+            self._get_or_create(
+                Event,
+                slug=row["slug"],
+                defaults={
+                    "title": row["title"],
+                    "kind": row["kind"],
+                    "host_kind": row["host_kind"],
+                    "host_state": states.get(row.get("host_state")),
+                    "host_body": bodies.get(row.get("host_body")),
+                    "host_name": row.get("host_name", ""),
+                    "format": row["format"],
+                    "city": row.get("city", ""),
+                    "time_zone": row["time_zone"],
+                    "start": self._local(row["start"], row["time_zone"]),
+                    "end": self._local(row["end"], row["time_zone"]),
+                    "registration_deadline": row.get("registration_deadline"),
+                    "places_per_state": row["places_per_state"],
+                    "action_item": ActionItem.objects.filter(
+                        reference=row.get("action_item")
+                    ).first(),
+                    "is_illustrative": row.get("illustrative", False),
+                    "description": row.get("description", ""),
+                },
+            )
+
+    def _load_opportunities(self, states, bodies):
+        opportunities = {}
+        for row in self.data["opportunities"]:
+            opportunities[row["title"]] = self._get_or_create(
+                Opportunity,
+                state=states[row["state"]],
+                title=row["title"],
+                defaults={
+                    "body": bodies[row["body"]],
+                    **{
+                        name: row[name]
+                        for name in (
+                            "sector",
+                            "kind",
+                            "location",
+                            "size_min",
+                            "size_max",
+                            "description",
+                            "contact_name",
+                            "contact_email",
+                            "valid_until",
+                        )
+                    },
+                    "is_illustrative": True,
+                    "status": Opportunity.Status.PUBLISHED,
+                    "submitted_at": timezone.now(),
+                    "published_at": timezone.now(),
+                },
+            )
+        return opportunities
+
+    def _load_opportunity_interests(self, opportunities, users):
+        for row in self.data["opportunity_interests"]:
+            user = users.get(row["user"])
+            if user is None:  # loaded without the demo accounts
+                continue
+            state = user.focal_point.body.state
+            interest = self._get_or_create(
+                InterestExpression,
+                opportunity=opportunities[row["opportunity"]],
+                state=state,
+                defaults={"created_by": user},
+            )
+            if not interest.messages.exists():
+                InterestMessage.objects.create(
+                    interest=interest, state=state, author=user, text=row["message"]
+                )
+
+    def _load_partners(self, bodies, meetings):
+        partners = {}
+        for row in self.data["partners"]:
+            fields = ("kind", "name", "acronym", "country", "website", "description")
+            partners[row["slug"]] = self._get_or_create(
+                Partner, slug=row["slug"], defaults={k: row[k] for k in fields if k in row}
+            )
+        for row in self.data["agreements"]:
+            fields = ("kind", "status", "signed_on", "in_force_on", "valid_until", "summary")
+            defaults = {k: row[k] for k in fields if k in row}
+            defaults.update(
+                body=bodies.get(row.get("body")),
+                partner=partners.get(row.get("partner")),
+                mou=MoU.objects.get(short_name=row["mou"]) if "mou" in row else None,
+                automatic_renewal=row.get("automatic_renewal", False),
+                is_published=row.get("is_published", False),
+                is_illustrative=row.get("illustrative", False),
+            )
+            agreement = self._get_or_create(Agreement, title=row["title"], defaults=defaults)
+            agreement_plan_ensure(agreement=agreement)
+            for number, activity in enumerate(row.get("activities", []), start=1):
+                status = activity["status"]
+                item = self._get_or_create(
+                    ActionItem,
+                    reference=f"AGR{agreement.pk}-{number}",
+                    defaults={
+                        "plan": agreement.plan,
+                        "title": activity["title"],
+                        "lead_state": agreement.body.state,
+                        "due_date": activity["due_date"],
+                        "status": status,
+                        "percent_complete": ActionItem.default_percent(status, 0),
+                    },
+                )
+                self._get_or_create(
+                    Activity,
+                    item=item,
+                    defaults={
+                        "kind": activity["kind"],
+                        "responsible": activity["responsible"],
+                        "start_date": activity["start_date"],
+                        "report": activity.get("report", ""),
+                        "is_published": activity.get("published", False),
+                    },
+                )
+        for row in self.data["partner_meetings"]:
+            self._get_or_create(
+                PartnerMeeting, meeting=meetings[row["meeting"]], partner=partners[row["partner"]]
             )
 
 

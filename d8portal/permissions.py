@@ -14,6 +14,8 @@ PORTAL_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "partners",
+    "linkages",
 ]
 # Progress updates are history, reminders the record of what was sent, deadline extensions
 # the record of who moved a deadline and why: the Secretariat reads and adds them, never
@@ -21,15 +23,25 @@ PORTAL_APPS = [
 READ_AND_ADD_ONLY = ["progressupdate", "reminder", "deadlineextension"]
 # A state's answer to a consultation is given by its focal points, and the e-mails about
 # consultations and progress posted are recorded by the portal: the Secretariat reads them.
-READ_ONLY = ["consultationanswer", "consultationnotice", "progressnotice"]
+# Expressions of interest and their threads are between member states, and the e-mails about
+# them (and about agreements) are recorded by the portal: the Secretariat reads them.
+READ_ONLY = [
+    "consultationanswer",
+    "consultationnotice",
+    "linkagenotice",
+    "interestexpression",
+    "interestmessage",
+    "agreementnotice",
+    "progressnotice",
+]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.
 CHANGE_ONLY = ["consultationcomment"]
 # Exchange requests are between member states: the Secretariat follows and closes them, it
-# neither makes nor removes one.
-FOLLOW_ONLY = ["exchangerequest"]
+# neither makes nor removes one. Nominations are made by the states; the Secretariat decides them.
+FOLLOW_ONLY = ["exchangerequest", "nomination"]
 # Records the portal keeps for itself (stored report files): nobody edits them by hand.
-MACHINE_KEPT = ["meetingreport"]
+MACHINE_KEPT = ["meetingreport", "meetingreportfingerprint"]
 # Staff read the accounts behind focal points and history entries; they do not manage them.
 VIEW_ONLY = [("auth", "view_user")]
 # The daily reminder sweep's schedule: the Secretariat sees and changes it (its hour, its
@@ -63,14 +75,28 @@ def secretariat_permissions(apps=global_apps):
     return portal | view_only
 
 
-def ensure_secretariat_group(apps=global_apps):
-    """Create the Secretariat group if missing and give it exactly its permissions."""
+def _create_permissions(apps):
     # Outside a full migrate run (in a migration, after a flush) permissions may not exist yet.
     for app_config in apps.get_app_configs():
         had_models = getattr(app_config, "models_module", None)
         app_config.models_module = had_models or True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = had_models
+
+
+def secretariat_group_grant(apps, app_label):
+    """Give the Secretariat group (created if missing) its permissions on a new app's models,
+    leaving the permissions it already has, as the Secretariat may have changed them."""
+    _create_permissions(apps)
+    Group = apps.get_model("auth", "Group")
+    group, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    group.permissions.add(*secretariat_permissions(apps).filter(content_type__app_label=app_label))
+    return group
+
+
+def ensure_secretariat_group(apps=global_apps):
+    """Create the Secretariat group if missing and give it exactly its permissions."""
+    _create_permissions(apps)
     Group = apps.get_model("auth", "Group")
     group, _ = Group.objects.get_or_create(name=SECRETARIAT)
     group.permissions.set(secretariat_permissions(apps))

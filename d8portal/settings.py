@@ -70,12 +70,20 @@ INSTALLED_APPS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "partners",
+    "linkages",
     "d8portal",
 ]
 
 MIDDLEWARE = [
+    # First: the container's health check asks over plain HTTP without the public host name.
+    "d8portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers compressed when the client accepts it (static files are compressed
+    # ahead by WhiteNoise), with an ETag, and 304 to a client that has the same answer.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads a request body, the CSRF check included.
     "core.uploads.UploadGuardMiddleware",
@@ -113,7 +121,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections in production: a request does not pay for opening one.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process (API throttling counts requests in it): Redis in production.
@@ -164,8 +174,15 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address by the trusted proxies (TRUSTED_PROXIES), as for API throttling and logs.
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Password reset links: at most this many per e-mail address and per client address in a
+# window (counted in the shared cache).
+PASSWORD_RESET_PER_ADDRESS = 3
+PASSWORD_RESET_PER_CLIENT = 10
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 
 # Admin import needs the model's change permission and export its view permission, so the
 # Secretariat group needs no permissions of its own for them.
@@ -261,6 +278,14 @@ PENDING_NOTICES_EVERY_MINUTES = env.int("PENDING_NOTICES_EVERY_MINUTES", default
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="d8-demo-2026")
 
+# The number of proxies in front of the portal that append the client's address to
+# X-Forwarded-For (1 behind the documented TLS proxy). The client's address, for API
+# throttling, login lock-out and logs, is that many entries from the right of the header; with
+# 0 the header is ignored and the address is the connection's.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    _stop("TRUSTED_PROXIES must be 0 or more.")
+
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -295,11 +320,13 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },
+    "filters": {"client_ip": {"()": "core.clientip.ClientIpLogFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": env("LOG_FORMAT", default="plain" if DEBUG else "json"),
+            "filters": ["client_ip"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
@@ -330,6 +357,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # The throttles take the client's address from core.clientip (TRUSTED_PROXIES); this is
+    # for any other DRF code that asks.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Requests per client: anonymous ones by address, signed-in ones by account.
@@ -363,6 +393,12 @@ SPECTACULAR_SETTINGS = {
         "ConsultationProcedureEnum": "consultations.models.Consultation.Procedure",
         "ConsultationResultEnum": "consultations.models.Consultation.Result",
         "ConsultationCommentResponseEnum": "consultations.models.ConsultationComment.Response",
+        # Member states and partners share the ISO 3166 list of countries.
+        "CountryEnum": "django_countries.countries",
+        "OpportunityKindEnum": "linkages.models.Opportunity.Kind",
+        "OpportunityStatusEnum": "linkages.models.Opportunity.Status",
+        "EventKindEnum": "linkages.models.Event.Kind",
+        "NominationStatusEnum": "linkages.models.Nomination.Status",
     },
 }
 

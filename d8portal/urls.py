@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("consultations.urls")),
     path("", include("knowledge.urls")),
+    path("", include("linkages.urls")),
+    path("", include("partners.urls")),
 ]

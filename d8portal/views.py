@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -10,15 +12,24 @@ from actionplans.models import ActionPlan
 from meetings.models import Meeting
 from memberstates.models import MemberState, MoU
 
+health_log = logging.getLogger("d8portal.health")
+
+# The home page shows this many open plans and counts the rest.
+HOME_PLANS = 12
+
 
 def home(request):
+    plans, open_plan_count = (
+        ActionPlan.objects.of_the_d8()
+        .select_related("proposed_by", "adopted_at")
+        .open_with_progress(HOME_PLANS)
+    )
     context = {
         "member_states": MemberState.objects.prefetch_related("sme_bodies"),
         "upcoming_meetings": Meeting.objects.upcoming().select_related("host_state", "task_force"),
         "recent_meetings": Meeting.objects.recent().select_related("host_state", "task_force")[:5],
-        "action_plans": ActionPlan.objects.open()
-        .with_progress()
-        .select_related("proposed_by", "adopted_at"),
+        "action_plans": plans,
+        "open_plan_count": open_plan_count,
         "mous": MoU.objects.with_adherence(),
         "state_count": MemberState.objects.count(),
     }
@@ -56,9 +67,15 @@ def _broker_problem():
 
 @never_cache
 def healthz(request):
-    """200 when the database and the broker answer, 503 naming what failed otherwise."""
+    """200 when the database and the broker answer, 503 otherwise.
+
+    Anyone may ask, so the answer is the status alone: what failed and why (a database role, a
+    broker's address) goes to the log.
+    """
     problems = {"database": _database_problem(), "broker": _broker_problem()}
     failed = {name: problem for name, problem in problems.items() if problem}
     if failed:
-        return JsonResponse({"status": "unavailable", **failed}, status=503)
+        details = "; ".join(f"{name}: {problem}" for name, problem in failed.items())
+        health_log.warning("Health check failed: %s", details, extra={"failed": [*failed]})
+        return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import TooLargeUploadsAdminMixin
+from core.uploads import upload_name
 
 from .forms import ReturnForm
 from .models import BestPractice, BestPracticeAttachment, ExchangeRequest, Theme
@@ -28,7 +29,7 @@ class AttachmentForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if not cleaned.get("name") and isinstance(upload, UploadedFile):
-            cleaned["name"] = upload.name[:200]
+            cleaned["name"] = upload_name(upload.name)
         return cleaned
 
 

@@ -1,3 +1,4 @@
+import re
 import uuid
 from pathlib import PurePath
 
@@ -24,6 +25,10 @@ SEARCH_CONFIG = "english"
 # Longer search texts are refused: no one types more, and it bounds the work of a query.
 SEARCH_MAX_LENGTH = 200
 FIRST_YEAR, LAST_YEAR = 1950, 2100
+# In a web search "-" before a word leaves the word out. A "-" before no word (a space, an
+# operator sign, another "-", the end) negates nothing, and a run of them overflows PostgreSQL's
+# query parser ("tsquery stack too small"): such hyphens are dropped before parsing.
+STRAY_HYPHEN = re.compile(r"-(?=[\s!&|()<:-]|$)")
 
 
 class Pillar(models.TextChoices):
@@ -80,8 +85,8 @@ class BestPracticeQuerySet(models.QuerySet):
         )
 
     def without_vector(self):
-        # The stored vector is large and only the database reads it.
-        return self.defer("search_vector")
+        # The stored vectors are for the database only; the full one is large.
+        return self.defer("search_vector", "rank_vector")
 
     def for_listing(self):
         return self.without_vector().select_related("state", "body").prefetch_related("themes")
@@ -106,14 +111,15 @@ class BestPracticeQuerySet(models.QuerySet):
         then description and results), parsed as a web search (quotes, "or", "-word"), which
         accepts any input. Elsewhere (the embedded SQLite): every word must appear somewhere.
         """
-        text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
+        text = " ".join(STRAY_HYPHEN.sub(" ", text[: SEARCH_MAX_LENGTH * 4]).split())
+        text = text[:SEARCH_MAX_LENGTH]
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
             query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
             return (
                 self.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("search_vector"), query))
+                .annotate(rank=SearchRank(F("rank_vector"), query))
                 .order_by("-rank", "-published_at", "pk")
             )
         matches = Q()
@@ -248,11 +254,15 @@ class BestPractice(models.Model):
     )
     # Kept by a database trigger (migration 0002) on PostgreSQL; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary alone: small enough to rank every match of a common word quickly, while
+    # the full vector decides what matches.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = BestPracticeQuerySet.as_manager()
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], m2m_fields=["themes", "meetings", "action_items"]
+        excluded_fields=["search_vector", "rank_vector"],
+        m2m_fields=["themes", "meetings", "action_items"],
     )
 
     class Meta:
@@ -261,6 +271,12 @@ class BestPractice(models.Model):
             models.Index(fields=["status", "pillar"]),
             models.Index(fields=["state", "status"]),
             PortableGinIndex(fields=["search_vector"], name="best_practice_search"),
+            # The catalogue's order without a search: the latest published first.
+            models.Index(
+                fields=["-published_at", "title"],
+                condition=Q(status="published"),
+                name="best_practice_published",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.queue import enqueue_on_commit
+from core.uploads import upload_name
 from memberstates.models import MemberState
 
 from .models import BestPractice, BestPracticeAttachment, ExchangeRequest, InvalidTransition
@@ -12,7 +13,7 @@ from .tasks import notify_exchange_answered, notify_exchange_requested
 
 def _attach(practice, *, user, upload):
     return BestPracticeAttachment.objects.create(
-        practice=practice, file=upload, name=upload.name[:200], uploaded_by=user
+        practice=practice, file=upload, name=upload_name(upload.name), uploaded_by=user
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
+from core.paginator import CappedPaginator
 from core.pdf import RenderTimedOut
 from memberstates.models import MemberState
 
@@ -33,6 +34,8 @@ from .services import (
 )
 
 PRACTICES_PER_PAGE = 20
+# A search for a common word counts up to here ("1,000+"), not every match.
+SEARCH_COUNT_CAP = 1000
 EXCHANGES_PER_PAGE = 25
 
 
@@ -49,7 +52,9 @@ def catalogue(request):
     if valid:
         filters = form.filters() if form.is_bound else {}
         practices = BestPractice.objects.published().matching(**filters).for_listing()
-        page = Paginator(practices, PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
+        page = CappedPaginator(practices, PRACTICES_PER_PAGE, cap=SEARCH_COUNT_CAP).get_page(
+            request.GET.get("page")
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import TooLargeUploadsAdminMixin
@@ -163,15 +164,23 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="outcome report")
     def outcome_report(self, meeting):
-        report = MeetingReport.objects.filter(meeting=meeting).first()
-        if report is None:
-            return "Not rendered yet: it is rendered on the first download."
-        return format_html(
-            '<a href="{}">Download</a> — {}, {} page(s), rendered {}',
-            reverse("meetings:report", args=[meeting.slug]),
-            "draft" if report.is_draft else "final",
-            report.page_count,
-            timezone.localtime(report.rendered_at).strftime("%d %b %Y %H:%M"),
+        reports = list(MeetingReport.objects.filter(meeting=meeting).order_by("audience"))
+        if not reports:
+            return "Not rendered yet: it is rendered after the next change or download."
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">Download</a> — {}, {}, {} page(s), dated {}, rendered {}',
+            (
+                (
+                    reverse("meetings:report", args=[meeting.slug]),
+                    report.get_audience_display(),
+                    "draft" if report.is_draft else "final",
+                    report.page_count,
+                    report.report_date.strftime("%d %b %Y"),
+                    timezone.localtime(report.rendered_at).strftime("%d %b %Y %H:%M"),
+                )
+                for report in reports
+            ),
         )
 
     @admin.display(description="outcomes published", boolean=True, ordering="outcomes_published_at")

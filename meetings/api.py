@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch
@@ -140,6 +142,28 @@ class MeetingSerializer(ModelCleanSerializer):
         return request.build_absolute_uri(reverse("meetings:report", args=[meeting.slug]))
 
 
+class OutcomeSummarySerializer(OutcomeSerializer):
+    class Meta(OutcomeSerializer.Meta):
+        fields = [name for name in OutcomeSerializer.Meta.fields if name != "action_items"]
+
+
+class MeetingListSerializer(MeetingSerializer):
+    """A meeting in a list: its outcomes without the references of their action items, which
+    a meeting's own address gives, as does the action-item list filtered by meeting."""
+
+    outcomes = OutcomeSummarySerializer(many=True, read_only=True)
+    action_items_url = serializers.SerializerMethodField(
+        help_text="The action items arising from the meeting's outcomes."
+    )
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "action_items_url"]
+
+    def get_action_items_url(self, meeting) -> str:
+        path = reverse("api:action-item-list") + "?" + urlencode({"meeting": meeting.slug})
+        return self.context["request"].build_absolute_uri(path)
+
+
 class MeetingFilter(django_filters.FilterSet):
     host_state = state_filter("host_state")
     task_force = django_filters.ModelChoiceFilter(
@@ -172,8 +196,13 @@ class MeetingViewSet(PortalViewSet):
     search_fields = ["title", "city", "venue", "summary"]
     ordering_fields = ["start_date", "number"]
 
+    def get_serializer_class(self):
+        return MeetingListSerializer if self.action == "list" else MeetingSerializer
+
     def get_queryset(self):
-        outcomes = Outcome.objects.visible_to(self.request.user).prefetch_related("action_items")
+        outcomes = Outcome.objects.visible_to(self.request.user)
+        if self.action != "list":
+            outcomes = outcomes.prefetch_related("action_items")
         return Meeting.objects.select_related(
             "task_force", "host_state", "host_body"
         ).prefetch_related(

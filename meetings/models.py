@@ -51,6 +51,11 @@ class Meeting(models.Model):
         TASK_FORCE = "task_force", "Task force meeting"
         TECHNICAL_SESSION = "technical_session", "Technical session"
         WORKSHOP = "workshop", "Workshop"
+        # Meetings with a partner country or organisation (partners.PartnerMeeting names it).
+        JOINT_ECONOMIC_COMMISSION = "joint_commission", "Joint Economic Commission meeting"
+        JOINT_INDUSTRY_WORKING_GROUP = "joint_industry_wg", "Joint Industry Working Group meeting"
+        MONITORING_COMMITTEE = "monitoring_committee", "Monitoring Committee meeting"
+        ORGANISATION_COMMITTEE = "organisation_committee", "Committee of an organisation"
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -233,6 +238,11 @@ class Attendance(models.Model):
     def delegate_list(self):
         return [line.strip() for line in self.delegates.splitlines() if line.strip()]
 
+    @staticmethod
+    def names_visible_to(user):
+        """Heads of delegation and delegates are shown to signed-in readers only."""
+        return user.is_authenticated
+
 
 class OutcomeLocked(ValidationError):
     """Raised when something tries to change or delete a final outcome."""
@@ -316,6 +326,30 @@ def document_upload_to(instance, filename):
     return f"meetings/documents/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents other than drafts to everyone. Drafts to the Secretariat and to the focal
+        points of the states taking part: the host, a delegation, or a state consulted on the
+        draft by a circulated consultation."""
+        public = ~Q(kind=Document.Kind.DRAFT)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if is_secretariat(user):
+            return self.all()
+        states = MemberState.objects.of_focal_point(user)
+        consulted = Document.objects.filter(
+            # Consultations (an upper app) reached by their relation; circulated ones only.
+            consultations__states__in=states,
+            consultations__status__in=["open", "closed"],
+        )
+        taking_part = (
+            Q(meeting__host_state__in=states)
+            | Q(meeting__in=Attendance.objects.filter(state__in=states).values("meeting"))
+            | Q(pk__in=consulted.values("pk"))
+        )
+        return self.filter(public | taking_part)
+
+
 class Document(models.Model):
     class Kind(models.TextChoices):
         DECLARATION = "declaration", "Declaration"
@@ -330,6 +364,7 @@ class Document(models.Model):
     file = models.FileField(upload_to=document_upload_to, blank=True, validators=[validate_upload])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -341,10 +376,6 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:document", args=[self.meeting.slug, self.pk])
 
-    def is_visible_to(self, user):
-        """Drafts circulate among signed-in participants; the rest is public."""
-        return self.kind != self.Kind.DRAFT or user.is_authenticated
-
     @property
     def file_ending(self):
         return PurePath(self.file.name).suffix
@@ -355,20 +386,64 @@ def report_upload_to(instance, filename):
     return f"meetings/reports/{uuid.uuid4().hex}.pdf"
 
 
-class MeetingReport(models.Model):
-    """The stored outcome report of a meeting, and the HTML it was rendered from (by hash)."""
+class MeetingReportFingerprint(models.Model):
+    """What a meeting's outcome report shows, as of its last change: a new token at each change.
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="report")
+    Every change to the records the report shows (the meeting, its agenda, attendance and
+    outcomes, the action items and plans it lists) renews the token in the same transaction,
+    so a stored report is current exactly when it carries the token; nothing is rendered to
+    find out.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="report_fingerprint"
+    )
+    fingerprint = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(help_text="When the records the report shows last changed.")
+    render_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="A render asked for by a reader and not yet done."
+    )
+
+    def __str__(self):
+        return f"Fingerprint of the report of {self.meeting}"
+
+
+class MeetingReport(models.Model):
+    """A stored outcome report of a meeting for one audience, and the records it shows."""
+
+    class Audience(models.TextChoices):
+        # The report shows what the meeting page shows its reader: visitors do not see
+        # the heads of delegation and delegates.
+        PUBLIC = "public", "Visitors"
+        SIGNED_IN = "signed_in", "Signed-in readers"
+
+        @classmethod
+        def of(cls, user):
+            return cls.SIGNED_IN if Attendance.names_visible_to(user) else cls.PUBLIC
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
     file = models.FileField(upload_to=report_upload_to)
     fingerprint = models.CharField(
-        max_length=64, help_text="SHA-256 of the HTML the PDF was rendered from."
+        max_length=64, help_text="The fingerprint of the meeting's records the report shows."
     )
     is_draft = models.BooleanField()
     page_count = models.PositiveIntegerField()
     rendered_at = models.DateTimeField()
+    report_date = models.DateField(help_text="The date of the last change the report shows.")
+    current_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day before an item the report shows falls overdue.",
+    )
 
     class Meta:
         ordering = ["-rendered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "audience"], name="one_meeting_report_per_audience"
+            )
+        ]
 
     def __str__(self):
-        return f"Outcome report of {self.meeting}"
+        return f"Outcome report of {self.meeting} ({self.get_audience_display()})"

@@ -19,6 +19,10 @@ def state_list(request):
     )
 
 
+# The state page lists this many practices; the catalogue, filtered by state, has the rest.
+PRACTICES_ON_STATE_PAGE = 12
+
+
 def state_detail(request, slug):
     state = get_object_or_404(MemberState, slug=slug)
     focal_points = (
@@ -33,7 +37,8 @@ def state_detail(request, slug):
         "task_forces": state.coordinated_task_forces.all(),
         "hosted_meetings": state.hosted_meetings.select_related("task_force"),
         # Upper records through the reverse relation only: knowledge is above this app.
-        "best_practices": state.best_practices.published().in_pillar_order().select_related("body"),
+        "best_practices": state.best_practices.for_state_page()[:PRACTICES_ON_STATE_PAGE],
+        "practice_count": state.best_practices.published().count(),
         "focal_points": focal_points,
         "is_own_state": state in MemberState.objects.of_focal_point(request.user),
     }

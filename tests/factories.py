@@ -7,8 +7,10 @@ from django.utils import timezone
 from actionplans.models import ActionItem, ActionPlan, ProgressUpdate
 from consultations.models import Consultation, ConsultationAnswer
 from knowledge.models import BestPractice, ExchangeRequest, Theme
+from linkages.models import Event, InterestExpression, Nomination, Opportunity
 from meetings.models import AgendaItem, Attendance, Document, Meeting, Outcome
 from memberstates.models import FocalPoint, MemberState, MoU, MoUAccession, SMEBody
+from partners.models import Activity, Agreement, Partner
 from taskforces.models import TaskForce
 
 
@@ -232,3 +234,119 @@ class ExchangeRequestFactory(factory.django.DjangoModelFactory):
     requesting_state = factory.SubFactory(MemberStateFactory)
     requested_by = factory.SubFactory(UserFactory)
     message = "Could we learn how this works?"
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A published opportunity unless a status is given; the body is one of the state's."""
+
+    class Meta:
+        model = Opportunity
+
+    state = factory.SubFactory(MemberStateFactory)
+    body = factory.SubFactory(SMEBodyFactory, state=factory.SelfAttribute("..state"))
+    title = factory.Sequence(lambda n: f"Opportunity {n}")
+    sector = "C"
+    location = "Lagos"
+    kind = Opportunity.Kind.JOINT_VENTURE
+    size_min = 100_000
+    size_max = 500_000
+    description = "A manufacturing partner is sought."
+    contact_name = "Contact Person"
+    contact_email = "contact@example.org"
+    valid_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))
+    status = Opportunity.Status.PUBLISHED
+    published_at = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status in ("published", "expired")),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+    return_comment = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status == "returned"),
+        yes_declaration="Please give the size.",
+        no_declaration="",
+    )
+
+
+class InterestExpressionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterestExpression
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    state = factory.SubFactory(MemberStateFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A workshop hosted by a member state in a month, two places per state."""
+
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.WORKSHOP
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    host_kind = Event.HostKind.MEMBER_STATE
+    host_state = factory.SubFactory(MemberStateFactory)
+    format = Event.Format.IN_PERSON
+    city = "Tehran"
+    time_zone = "Asia/Tehran"
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    end = factory.LazyAttribute(lambda e: e.start + datetime.timedelta(hours=8))
+    registration_deadline = factory.LazyAttribute(
+        lambda e: (e.start - datetime.timedelta(days=10)).date()
+    )
+    places_per_state = 2
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    event = factory.SubFactory(EventFactory)
+    state = factory.SubFactory(MemberStateFactory)
+    name = factory.Sequence(lambda n: f"Participant {n}")
+    organisation = "An SME"
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+    nominated_by = factory.SubFactory(UserFactory)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    kind = Partner.Kind.COUNTERPART
+    name = factory.Sequence(lambda n: f"SME Agency {n}")
+    acronym = factory.Sequence(lambda n: f"SA{n}")
+    slug = factory.Sequence(lambda n: f"sme-agency-{n}")
+    country = "KR"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    kind = Agreement.Kind.BILATERAL
+    title = factory.Sequence(lambda n: f"Memorandum of Understanding on SME cooperation {n}")
+    body = factory.SubFactory(SMEBodyFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    status = Agreement.Status.IN_FORCE
+    signed_on = datetime.date(2025, 1, 15)
+    in_force_on = datetime.date(2025, 3, 1)
+    valid_until = datetime.date(2028, 12, 31)
+    plan = factory.SubFactory(ActionPlanFactory, proposed_by=factory.SelfAttribute("..body.state"))
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    class Params:
+        agreement = factory.SubFactory(AgreementFactory)
+
+    item = factory.SubFactory(
+        ActionItemFactory,
+        plan=factory.SelfAttribute("..agreement.plan"),
+        lead_state=factory.SelfAttribute("..agreement.body.state"),
+        due_date=datetime.date(2027, 1, 31),
+    )
+    kind = Activity.Kind.TRAINING
+    start_date = datetime.date(2026, 11, 1)

@@ -17,6 +17,8 @@ FLOORS = [
     "actionplans",
     "consultations",
     "knowledge",
+    "partners",
+    "linkages",
     "d8portal",
 ]
 

@@ -39,6 +39,38 @@ def test_repeated_failed_logins_are_locked_out_even_with_the_right_password(
     assert "_auth_user_id" not in client.session
 
 
+def _log_in(client, password, *, forwarded):
+    return client.post(
+        "/accounts/login/",
+        {"username": "focal.nigeria", "password": password},
+        REMOTE_ADDR="172.16.0.3",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_another(
+    client, nigeria_focal, settings
+):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "wrong", forwarded="203.0.113.66")
+
+    assert _log_in(client, "wrong", forwarded="203.0.113.66").status_code == 429
+    assert _log_in(client, "correct horse battery", forwarded="203.0.113.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_a_new_forwarded_address_does_not_escape_the_lock_out(
+    client, nigeria_focal, settings
+):
+    settings.TRUSTED_PROXIES = 0
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "wrong", forwarded=f"203.0.113.{n}")
+
+    assert _log_in(client, "correct horse battery", forwarded="203.0.113.99").status_code == 429
+
+
 @pytest.mark.django_db
 def test_logout_ends_the_session(client, nigeria_focal):
     client.force_login(nigeria_focal)
@@ -74,3 +106,27 @@ def test_password_change_requires_the_old_password(client, nigeria_focal):
     assert response.status_code == 200
     nigeria_focal.refresh_from_db()
     assert nigeria_focal.check_password("correct horse battery")
+
+
+def _reset(client, email, client_address="203.0.113.1"):
+    return client.post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR=client_address)
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_at_most_the_allowance_to_one_address(client, nigeria_focal, settings):
+    answers = [_reset(client, nigeria_focal.email, f"203.0.113.{n}").status_code for n in range(12)]
+
+    assert len(mail.outbox) == settings.PASSWORD_RESET_PER_ADDRESS
+    # The answer never tells that the address is over its allowance.
+    assert set(answers) == {302}
+
+
+@pytest.mark.django_db
+def test_password_reset_answers_429_to_a_client_over_its_allowance(client, db, settings):
+    addresses = [f"person{n}@example.org" for n in range(settings.PASSWORD_RESET_PER_CLIENT + 1)]
+
+    answers = [_reset(client, address).status_code for address in addresses]
+
+    assert answers[:-1] == [302] * settings.PASSWORD_RESET_PER_CLIENT
+    assert answers[-1] == 429
+    assert _reset(client, "another@example.org", "203.0.113.2").status_code == 302

@@ -124,8 +124,8 @@ def test_outcomes_become_action_items_with_the_chosen_plan_lead_and_due_date(
 def test_outcomes_to_action_items_with_a_taken_reference_creates_none(client, secretariat, nigeria):
     plan = ActionPlanFactory()
     ActionItemFactory(reference="SME9-3", plan=plan)
-    first = OutcomeFactory(number=1)
-    third = OutcomeFactory(meeting=first.meeting, number=3)
+    first = OutcomeFactory(number=1, status=Outcome.Status.FINAL)
+    third = OutcomeFactory(meeting=first.meeting, number=3, status=Outcome.Status.FINAL)
     client.force_login(secretariat)
     response = client.post(
         reverse("admin:meetings_outcome_changelist"),
@@ -343,3 +343,27 @@ def test_focal_point_cannot_send_reminders_through_the_admin(
     )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not Reminder.objects.exists() and mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_outcomes_to_action_items_refuses_a_draft_outcome_and_creates_none(
+    client, secretariat, nigeria
+):
+    plan = ActionPlanFactory()
+    final = OutcomeFactory(number=1, status=Outcome.Status.FINAL)
+    draft = OutcomeFactory(meeting=final.meeting, number=2, text="Secret: a fund of USD 1 bn.")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:meetings_outcome_changelist"),
+        {
+            "action": "create_action_items",
+            "_selected_action": [final.pk, draft.pk],
+            "apply": "1",
+            "plan": plan.pk,
+            "lead_state": nigeria.pk,
+            "due_date": "2027-04-27",
+            "reference_prefix": "SME9-",
+        },
+    )
+    assert "SME9-2: Outcome 2 is a draft" in response.content.decode()
+    assert not ActionItem.objects.exists()

@@ -10,6 +10,7 @@ from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
     MemberStateFactory,
+    OutcomeFactory,
     ProgressUpdateFactory,
 )
 
@@ -385,3 +386,19 @@ def test_listing_plans_with_progress_takes_one_query(db, django_assert_num_queri
         progress = [plan.progress() for plan in ActionPlan.objects.with_progress()]
 
     assert progress == [50] * plans
+
+
+@pytest.mark.django_db
+def test_an_item_is_not_created_from_a_draft_outcome(nigeria):
+    outcome = OutcomeFactory(number=4, text="Draft text the public must not read.")
+
+    with pytest.raises(ValidationError, match="Outcome 4 is a draft"):
+        ActionItem.create_from_outcome(
+            outcome,
+            plan=ActionPlanFactory(),
+            reference="SME9-4",
+            lead_state=nigeria,
+            due_date=datetime.date(2027, 4, 27),
+        )
+
+    assert not ActionItem.objects.exists()

@@ -83,3 +83,12 @@ def test_report_of_an_unknown_plan_is_404(client, db):
     response = client.get(reverse("actionplans:plan-report", args=["no-such-plan"]))
 
     assert response.status_code == 404
+
+
+def test_a_report_past_its_render_deadline_is_stopped_and_answers_503(client, plan, settings):
+    settings.PDF_RENDER_TIMEOUT = 0.01
+
+    response = client.get(reverse("actionplans:plan-report", args=[plan.slug]))
+
+    assert response.status_code == 503
+    assert "took too long to render" in response.content.decode()

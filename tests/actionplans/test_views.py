@@ -1009,3 +1009,19 @@ def test_home_page_runs_the_same_queries_for_3_and_30_of_everything(client, requ
     large = queries_for(client, "/")
 
     assert small == large
+
+
+def test_evidence_with_a_name_over_200_characters_keeps_its_ending_and_type(
+    client, nigeria_focal, nigerias_item, media
+):
+    client.force_login(nigeria_focal)
+    long_name = "Workshop report " + "x" * 230 + ".pdf"
+    post_progress(client, nigerias_item, evidence=SimpleUploadedFile(long_name, PDF))
+    update = ProgressUpdate.objects.get()
+
+    response = client.get(update.get_evidence_url())
+
+    assert len(update.evidence_name) == 200
+    assert update.evidence_name.startswith("Workshop report xxx")
+    assert update.evidence_name.endswith("x.pdf")
+    assert response["Content-Type"] == "application/pdf"

@@ -123,5 +123,5 @@ def test_the_workbook_keeps_a_comment_that_looks_like_a_formula_as_text(consulta
         io.BytesIO(consultation_compilation_workbook(consultation=consultation))
     )
     cell = workbook["Comments"]["C6"]
-    assert cell.value == '=HYPERLINK("http://evil.example") & <script>'
+    assert cell.value == "'" + '=HYPERLINK("http://evil.example") & <script>'
     assert cell.data_type == "s"

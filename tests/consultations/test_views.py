@@ -369,6 +369,18 @@ def test_the_compilation_is_public_once_closed(client, secretariat, consultation
     assert b"".join(response.streaming_content)[:4] in (b"%PDF", b"PK\x03\x04")
 
 
+def test_a_compilation_past_its_render_deadline_is_stopped_and_answers_503(
+    client, secretariat, consultation, settings
+):
+    settings.PDF_RENDER_TIMEOUT = 0.01
+    client.force_login(secretariat)
+
+    response = client.get(f"/consultations/{consultation.pk}/compilation.pdf")
+
+    assert response.status_code == 503
+    assert "took too long to render" in response.content.decode()
+
+
 # Lists
 
 

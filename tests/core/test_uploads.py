@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
-from core.uploads import limit_upload_size, sniff_kind, too_large_error, validate_document
+from core.uploads import (
+    limit_upload_size,
+    sniff_kind,
+    too_large_error,
+    upload_name,
+    validate_document,
+)
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
@@ -201,3 +207,9 @@ def test_the_size_cap_lets_a_file_within_the_limit_through(settings):
 
     assert request.FILES["evidence"].read() == PDF
     assert request.too_large_uploads == set()
+
+
+def test_an_upload_name_over_the_limit_is_shortened_before_its_ending():
+    assert upload_name("a" * 300 + ".docx") == "a" * 195 + ".docx"
+    assert upload_name("Short report.pdf") == "Short report.pdf"
+    assert upload_name("b" * 250) == "b" * 200

@@ -14,24 +14,33 @@ from actionplans.models import ActionItem, ProgressNotice, ProgressUpdate, Remin
 from consultations.models import ConsultationNotice
 from core.clock import secretariat_today
 from d8portal.permissions import SECRETARIAT
+from linkages.models import LinkageNotice
 from meetings.models import Meeting
 from memberstates.models import MemberState
+from partners.models import AgreementNotice, PartnerMeeting
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ActivityFactory,
     AgendaItemFactory,
+    AgreementFactory,
     AttendanceFactory,
     BestPracticeFactory,
     ConsultationAnswerFactory,
     ConsultationFactory,
     DocumentFactory,
+    EventFactory,
     ExchangeRequestFactory,
     FocalPointFactory,
+    InterestExpressionFactory,
     MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
+    NominationFactory,
+    OpportunityFactory,
     OutcomeFactory,
+    PartnerFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
@@ -44,6 +53,10 @@ _codes = itertools.cycle(code for code, _ in countries)
 
 def _state():
     return MemberStateFactory(iso_code=next(_codes))
+
+
+def _nomination():
+    return NominationFactory(state=_state(), event=EventFactory(host_state=_state()))
 
 
 def _states(n):
@@ -142,13 +155,38 @@ ROW_MAKERS = {
     "knowledge.exchangerequest": lambda: ExchangeRequestFactory(
         practice=_practice(), requesting_state=_state()
     ),
+    "linkages.opportunity": lambda: OpportunityFactory(state=_state()),
+    "linkages.event": lambda: EventFactory(host_state=_state()),
+    "linkages.nomination": lambda: _nomination(),
+    "linkages.interestexpression": lambda: InterestExpressionFactory(
+        opportunity=OpportunityFactory(state=_state()), state=_state()
+    ),
+    "linkages.linkagenotice": lambda: LinkageNotice.objects.create(
+        recipient="participant@example.org", kind="confirmed", nomination=_nomination()
+    ),
+    "partners.partner": PartnerFactory,
+    "partners.agreement": lambda: AgreementFactory(body=SMEBodyFactory(state=_state())),
+    "partners.activity": lambda: ActivityFactory(agreement__body=SMEBodyFactory(state=_state())),
+    "partners.partnermeeting": lambda: PartnerMeeting.objects.create(
+        meeting=_meeting(), partner=PartnerFactory()
+    ),
+    "partners.agreementnotice": lambda: AgreementNotice.objects.create(
+        agreement=AgreementFactory(body=SMEBodyFactory(state=_state())),
+        recipient="focal@example.org",
+        step=90,
+        valid_until=datetime.date(2028, 12, 31),
+    ),
 }
 READ_ONLY = {
+    "linkages.nomination",
+    "linkages.interestexpression",
+    "linkages.linkagenotice",
     "actionplans.progressupdate",
     "actionplans.reminder",
     "actionplans.progressnotice",
     "consultations.consultationnotice",
     "knowledge.exchangerequest",
+    "partners.agreementnotice",
 }
 
 
@@ -330,7 +368,16 @@ def test_row_makers_cover_every_model_registered_in_the_admin():
         model._meta.label_lower
         for model in admin.site._registry
         if model._meta.app_label
-        in {"memberstates", "taskforces", "meetings", "actionplans", "consultations", "knowledge"}
+        in {
+            "memberstates",
+            "taskforces",
+            "meetings",
+            "actionplans",
+            "consultations",
+            "knowledge",
+            "linkages",
+            "partners",
+        }
     }
     assert registered == set(ROW_MAKERS)
     assert {ActionItem, ProgressUpdate, MemberState} <= set(admin.site._registry)

@@ -27,6 +27,12 @@ ENDPOINTS = [
     "progress-updates",
     "consultations",
     "best-practices",
+    "opportunities",
+    "events",
+    "nominations",
+    "partners",
+    "agreements",
+    "activities",
 ]
 
 
@@ -95,6 +101,33 @@ def test_anonymous_clients_are_throttled(api, settings):
     statuses = [api.get("/api/v1/member-states/").status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_new_forwarded_address_per_request_does_not_escape_the_throttle(api, settings):
+    settings.API_THROTTLE_ANON = "3/minute"
+    settings.TRUSTED_PROXIES = 0
+
+    statuses = [
+        api.get("/api/v1/member-states/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(api, settings):
+    settings.API_THROTTLE_ANON = "1/minute"
+    settings.TRUSTED_PROXIES = 1
+
+    def get(client_address):
+        # Every request arrives from the proxy, which appends the client's address.
+        return api.get(
+            "/api/v1/member-states/",
+            REMOTE_ADDR="172.16.0.3",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.1, {client_address}",
+        ).status_code
+
+    assert [get("203.0.113.1"), get("203.0.113.1"), get("203.0.113.2")] == [200, 429, 200]
 
 
 def test_throttled_answer_says_when_to_retry(api, settings):
@@ -180,11 +213,15 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
     from tests.factories import (
         ActionItemFactory,
         ActionPlanFactory,
+        ActivityFactory,
         AgendaItemFactory,
         AttendanceFactory,
         BestPracticeFactory,
+        EventFactory,
         MeetingFactory,
+        NominationFactory,
         OpenConsultationFactory,
+        OpportunityFactory,
         OutcomeFactory,
         ProgressUpdateFactory,
         TaskForceFactory,
@@ -211,6 +248,12 @@ def one_of_each(nigeria, turkiye, smedan, nigeria_focal):
         "progress-updates": ProgressUpdateFactory(item=item, author=nigeria_focal).pk,
         "consultations": OpenConsultationFactory(states=[nigeria]).pk,
         "best-practices": BestPracticeFactory(state=nigeria, body=smedan, status="draft").pk,
+        "opportunities": OpportunityFactory(state=nigeria, body=smedan, status="draft").pk,
+        "events": EventFactory().pk,
+        "nominations": NominationFactory(state=nigeria).pk,
+        "partners": (activity := ActivityFactory(agreement__body=smedan)).agreement.partner.slug,
+        "agreements": activity.agreement.pk,
+        "activities": activity.pk,
     }
 
 

@@ -12,17 +12,23 @@ from tests.api_helpers import queries_for
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ActivityFactory,
     AgendaItemFactory,
+    AgreementFactory,
     AttendanceFactory,
     BestPracticeFactory,
     ConsultationAnswerFactory,
+    EventFactory,
     FocalPointFactory,
     MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
+    NominationFactory,
     OpenConsultationFactory,
+    OpportunityFactory,
     OutcomeFactory,
+    PartnerFactory,
     ProgressUpdateFactory,
     SMEBodyFactory,
     TaskForceFactory,
@@ -96,6 +102,13 @@ def a_practice(nigeria, smedan, turkiye):
     return practice
 
 
+def an_activity(nigeria, smedan, turkiye):
+    """Nigeria's, published; a Turkish draft the Secretariat reads too."""
+    agreement = AgreementFactory(body=smedan, is_published=True)
+    ActivityFactory(agreement=AgreementFactory(body__state=turkiye))
+    return ActivityFactory(agreement=agreement, is_published=True)
+
+
 # endpoint -> what makes one more row of it (given Nigeria, SMEDAN, Türkiye)
 ROWS = {
     "member-states": lambda n, s, t: MemberStateFactory(iso_code=next(COUNTRY_CODES)),
@@ -113,8 +126,14 @@ ROWS = {
     "progress-updates": an_update,
     "consultations": a_closed_consultation,
     "best-practices": a_practice,
+    "opportunities": lambda n, s, t: OpportunityFactory(state=n, body=s),
+    "events": lambda n, s, t: EventFactory(host_state=t),
+    "nominations": lambda n, s, t: NominationFactory(state=n, event=EventFactory(host_state=t)),
+    "partners": lambda n, s, t: PartnerFactory(),
+    "agreements": lambda n, s, t: AgreementFactory(body=s),
+    "activities": an_activity,
 }
-SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates"}
+SIGNED_IN_ONLY = {"focal-points", "action-items", "progress-updates", "nominations"}
 
 
 READERS = [

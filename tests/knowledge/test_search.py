@@ -84,12 +84,36 @@ def test_quotes_search_for_a_phrase_and_a_minus_leaves_a_word_out(practices):
         '"unterminated',
         "\\",
         "x" * 10_000,
+        # A run of negations with nothing to negate overflows PostgreSQL's tsquery stack.
+        "-" * 33,
+        "- " * 40,
+        "-!" * 40,
+        "-- " * 40,
+        "a " + "-" * 100 + " b",
     ],
 )
 def test_any_search_text_answers_without_error(practices, text):
     practices("Cluster development programme")
     assert isinstance(_found(text), list)
     assert BestPractice.objects.count() == 1
+
+
+def test_a_run_of_hyphens_before_a_word_still_leaves_the_word_out(practices):
+    practices("Green loans", description="Credit for solar panels.")
+    practices("Solar credit", description="Panels for credit unions.")
+    assert _found("credit " + "-" * 40 + "unions") == ["Green loans"]
+    assert _found("e-commerce - - -") == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/best-practices/", "/api/v1/best-practices/", "/best-practices/compendium.pdf"],
+)
+def test_a_run_of_hyphens_answers_on_the_catalogue_the_api_and_the_compendium(
+    client, practices, path
+):
+    practices("Cluster development programme")
+    assert client.get(path, {"q": "-" * 40}).status_code == 200
 
 
 def test_the_vector_follows_bulk_updates_that_bypass_the_model(practices):

@@ -413,6 +413,21 @@ def test_an_attachment_uploaded_with_the_practice_is_kept_under_a_generated_name
     assert "Evaluation" not in attachment.file.name
 
 
+def test_an_attachment_with_a_name_over_200_characters_keeps_its_ending(
+    client, nigeria_focal, smedan, media
+):
+    client.force_login(nigeria_focal)
+    upload = SimpleUploadedFile("Evaluation " + "y" * 240 + ".pdf", PDF)
+    client.post("/best-practices/new/", _form(smedan, attachment=upload))
+    attachment = BestPracticeAttachment.objects.get()
+
+    response = client.get(attachment.get_absolute_url())
+
+    assert len(attachment.name) == 200
+    assert attachment.name.endswith("y.pdf")
+    assert response["Content-Type"] == "application/pdf"
+
+
 @pytest.mark.parametrize(
     "name, content",
     [("tool.exe", EXE), ("report.pdf", EXE), ("notes.txt", b"plain text"), ("a.docx", PDF)],

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings import reports
-from meetings.models import Attendance, Meeting, MeetingReport, Outcome
+from meetings.models import Attendance, Meeting, MeetingReport, MeetingReportFingerprint, Outcome
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
@@ -47,8 +48,18 @@ def pdf_text(content):
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def download(client, meeting):
-    response = client.get(reverse("meetings:report", args=[meeting.slug]))
+def get_report(client, meeting, **headers):
+    # A render a reader asks for is queued after commit (at once, outside a test's
+    # transaction): run it as the worker would, once the "being prepared" page is out.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.get(reverse("meetings:report", args=[meeting.slug]), headers=headers)
+
+
+def download(client, meeting, **headers):
+    """The report as a browser gets it: asking again while it is being prepared."""
+    response = get_report(client, meeting, **headers)
+    if response.status_code == 202:
+        response = get_report(client, meeting, **headers)
     content = b"".join(response.streaming_content) if response.status_code == 200 else b""
     return response, content
 
@@ -110,7 +121,7 @@ def test_report_shows_title_states_outcomes_and_action_items_with_due_dates(clie
     assert "9th Meeting of the D-8 SME Governmental Bodies" in text
     for state in ("Nigeria", "Türkiye", "Pakistan"):
         assert state in text
-    assert "Absent" in text and "Deniz Yılmaz, KOSGEB" in text
+    assert "Absent" in text
     assert "Operationalize the D-8 SME Centre." in text
     assert "Strengthen collaboration with UNIDO." in text
     assert "NG-CTR-1" in text and "29 May 2026" in text
@@ -174,9 +185,10 @@ def test_second_download_of_an_unchanged_report_is_not_rendered_again(
     client, ninth_meeting, renders
 ):
     _, first = download(client, ninth_meeting)
+    rendered = len(renders)
     _, second = download(client, ninth_meeting)
 
-    assert len(renders) == 1
+    assert len(renders) == rendered
     assert first == second
 
 
@@ -196,13 +208,14 @@ def test_a_change_to_an_outcome_renders_the_report_again(client, secretariat, re
 
 def test_a_change_to_an_action_item_renders_the_report_again(client, ninth_meeting, renders):
     download(client, ninth_meeting)
+    rendered = len(renders)
     item = ninth_meeting.outcomes.get(number=1).action_items.get()
     item.due_date = datetime.date(2026, 9, 30)
     item.save()
 
     _, content = download(client, ninth_meeting)
 
-    assert len(renders) == 2
+    assert len(renders) > rendered
     assert "30 Sept 2026" in pdf_text(content) or "30 Sep 2026" in pdf_text(content)
 
 
@@ -228,11 +241,12 @@ def test_publishing_renders_the_report_in_the_background(transactional_db, secre
     OutcomeFactory(meeting=meeting)
 
     meeting.publish_outcomes(by=secretariat)
-    report = MeetingReport.objects.get(meeting=meeting)
+    reports_ = MeetingReport.objects.filter(meeting=meeting)
 
-    assert report.is_draft is False
+    assert [r.is_draft for r in reports_] == [False, False]
     assert "DRAFT" not in renders[-1]
-    assert len(renders) == 3  # meeting created, outcome added, outcomes published
+    # Meeting created, outcome added (the draft); outcomes published (both audiences).
+    assert len(renders) == 4
 
 
 def test_many_changes_in_one_transaction_queue_one_render_per_meeting(
@@ -387,7 +401,8 @@ def test_regenerate_action_renders_an_unchanged_report_anew(
     client, ninth_meeting, secretariat, renders, django_capture_on_commit_callbacks
 ):
     download(client, ninth_meeting)
-    old = MeetingReport.objects.get(meeting=ninth_meeting)
+    rendered = len(renders)
+    old = MeetingReport.objects.get(meeting=ninth_meeting, audience="public")
     client.force_login(secretariat)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -398,8 +413,8 @@ def test_regenerate_action_renders_an_unchanged_report_anew(
         )
 
     assert "1 report(s) are being rendered anew" in response.content.decode()
-    assert len(renders) == 2
-    report = MeetingReport.objects.get(meeting=ninth_meeting)
+    assert len(renders) == rendered + 2  # both audiences
+    report = MeetingReport.objects.get(meeting=ninth_meeting, audience="public")
     assert report.file.name != old.file.name and report.rendered_at > old.rendered_at
 
 
@@ -412,4 +427,255 @@ def test_meeting_change_page_shows_the_stored_report(client, ninth_meeting, secr
     page = client.get(change).content.decode()
 
     assert reverse("meetings:report", args=[ninth_meeting.slug]) in page
-    assert re.search(r"Download</a> — final, \d+ page\(s\), rendered \d\d \w{3} \d{4}", page)
+    for audience in ("Visitors", "Signed-in readers"):
+        assert re.search(
+            rf"Download</a> — {audience}, final, \d+ page\(s\), dated \d\d \w{{3}} \d{{4}}, "
+            r"rendered \d\d \w{3} \d{4}",
+            page,
+        )
+
+
+# What the reader may see -------------------------------------------------------------------
+
+
+def test_visitors_report_leaves_out_heads_of_delegation_and_delegates(client, ninth_meeting):
+    response, content = download(client, ninth_meeting)
+    text = pdf_text(content)
+
+    assert response.status_code == 200
+    assert "Nigeria" in text and "Absent" in text
+    assert "Director-General of SMEDAN" not in text
+    assert "Deniz Yılmaz" not in text
+    assert "Delegation" not in text
+
+
+def test_signed_in_reader_gets_the_delegations_the_meeting_page_shows(
+    client, ninth_meeting, delegate
+):
+    client.force_login(delegate)
+
+    response, content = download(client, ninth_meeting)
+    text = pdf_text(content)
+    page = client.get(ninth_meeting.get_absolute_url()).content.decode()
+
+    assert "Director-General of SMEDAN" in page and "Deniz Yılmaz, KOSGEB" in page
+    assert "Director-General of SMEDAN" in text and "Deniz Yılmaz, KOSGEB" in text
+
+
+# Stored reports that stay stored -----------------------------------------------------------
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Renders queued for a worker that does not run: the meeting ids."""
+    from meetings import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.render_meeting_report, "delay", lambda *args: calls.append(args))
+    return calls
+
+
+def test_a_current_stored_report_is_served_without_rendering_anything(
+    client, ninth_meeting, renders, django_assert_max_num_queries
+):
+    _, first = download(client, ninth_meeting)
+    rendered = len(renders)
+
+    with django_assert_max_num_queries(1):  # the current report, with its meeting
+        response, second = download(client, ninth_meeting)
+
+    assert response.status_code == 200
+    assert len(renders) == rendered
+    assert second == first
+
+
+def test_a_report_not_rendered_yet_is_being_prepared_and_one_render_is_queued(
+    client, ninth_meeting, queued
+):
+    first = get_report(client, ninth_meeting)
+    second = get_report(client, ninth_meeting)
+
+    assert [first.status_code, second.status_code] == [202, 202]
+    assert "The outcome report is being prepared" in first.content.decode()
+    assert first["Retry-After"] == "5"
+    assert queued == [(ninth_meeting.pk,)]  # many readers waiting, one render
+
+
+def test_a_stale_report_is_not_served_while_its_render_is_queued(
+    client, ninth_meeting, monkeypatch
+):
+    download(client, ninth_meeting)
+    AgendaItemFactory(meeting=ninth_meeting, number=2, title="Any other business")
+    from meetings import tasks
+
+    monkeypatch.setattr(tasks.render_meeting_report, "delay", lambda *args: None)
+
+    response = get_report(client, ninth_meeting)
+
+    assert response.status_code == 202
+
+
+def test_a_browser_that_has_the_report_gets_not_modified(client, ninth_meeting):
+    response, _ = download(client, ninth_meeting)
+
+    again = get_report(client, ninth_meeting, if_none_match=response["ETag"])
+    since = get_report(client, ninth_meeting, if_modified_since=response["Last-Modified"])
+
+    assert response["ETag"] and "private" in response["Cache-Control"]
+    assert [again.status_code, since.status_code] == [304, 304]
+    assert again["ETag"] == response["ETag"]
+    assert again.content == b""
+
+
+def test_a_changed_report_is_sent_again_to_a_browser_that_has_the_old_one(client, ninth_meeting):
+    response, _ = download(client, ninth_meeting)
+    AgendaItemFactory(meeting=ninth_meeting, number=2, title="Any other business")
+
+    again, content = download(client, ninth_meeting, if_none_match=response["ETag"])
+
+    assert again.status_code == 200
+    assert again["ETag"] != response["ETag"]
+    assert "Any other business" in pdf_text(content)
+
+
+def test_visitors_and_signed_in_readers_get_different_versions(client, ninth_meeting, delegate):
+    visitor, _ = download(client, ninth_meeting)
+    client.force_login(delegate)
+
+    signed_in = get_report(client, ninth_meeting, if_none_match=visitor["ETag"])
+
+    assert signed_in.status_code == 200
+    assert "Cookie" in signed_in["Vary"]
+
+
+def test_a_change_renews_the_fingerprint_in_the_same_transaction(ninth_meeting):
+    before = MeetingReportFingerprint.objects.get(meeting=ninth_meeting).fingerprint
+
+    AgendaItemFactory(meeting=ninth_meeting, number=2, title="Any other business")
+
+    assert MeetingReportFingerprint.objects.get(meeting=ninth_meeting).fingerprint != before
+
+
+def test_report_is_dated_by_the_last_change_it_shows_not_by_the_day_it_is_downloaded(
+    client, ninth_meeting, secretariat_clock
+):
+    MeetingReportFingerprint.objects.filter(meeting=ninth_meeting).update(
+        changed_at=datetime.datetime(2026, 4, 30, 9, 0, tzinfo=datetime.UTC)
+    )
+    secretariat_clock.set(datetime.date(2026, 5, 10))
+
+    _, content = download(client, ninth_meeting)
+
+    assert "Report of 30 April 2026" in pdf_text(content)
+    assert MeetingReport.objects.get(audience="public").report_date == datetime.date(2026, 4, 30)
+
+
+def test_a_stored_report_stays_current_on_the_following_days(
+    client, ninth_meeting, secretariat_clock, renders
+):
+    secretariat_clock.set(datetime.date(2026, 5, 10))
+    first, _ = download(client, ninth_meeting)
+    rendered = len(renders)
+
+    secretariat_clock.set(datetime.date(2026, 5, 29))  # NG-CTR-1 is due, not yet overdue
+    again = get_report(client, ninth_meeting, if_none_match=first["ETag"])
+
+    assert again.status_code == 304
+    assert len(renders) == rendered
+
+
+def test_an_item_falling_overdue_renders_the_report_again_dated_that_day(
+    client, ninth_meeting, secretariat_clock, renders
+):
+    MeetingReportFingerprint.objects.filter(meeting=ninth_meeting).update(
+        changed_at=datetime.datetime(2026, 4, 30, 9, 0, tzinfo=datetime.UTC)
+    )
+    secretariat_clock.set(datetime.date(2026, 5, 10))
+    download(client, ninth_meeting)
+    rendered = len(renders)
+
+    secretariat_clock.set(datetime.date(2026, 6, 3))  # NG-CTR-1 overdue since 30 May
+    response, content = download(client, ninth_meeting)
+    text = pdf_text(content)
+
+    assert len(renders) > rendered
+    assert "Report of 30 May 2026" in text and "Overdue" in text
+    report = MeetingReport.objects.get(audience="public")
+    assert report.report_date == datetime.date(2026, 5, 30)
+    assert report.current_through == datetime.date(2027, 2, 26)  # TR-UNI-1's due date
+
+
+def test_publishing_outcomes_queues_one_render(transactional_db, secretariat, monkeypatch):
+    from meetings import tasks
+
+    meeting = MeetingFactory()
+    OutcomeFactory(meeting=meeting)
+    queued = []
+    monkeypatch.setattr(tasks.render_meeting_report, "delay", lambda *args: queued.append(args))
+
+    meeting.publish_outcomes(by=secretariat)
+
+    assert queued == [(meeting.pk,)]
+
+
+def test_deleting_a_meeting_with_its_agenda_and_attendance_leaves_no_fingerprint(
+    ninth_meeting, secretariat
+):
+    meeting = MeetingFactory()
+    AgendaItemFactory(meeting=meeting)
+    AttendanceFactory(meeting=meeting, state=ninth_meeting.attendances.first().state)
+
+    meeting.delete()
+    with connection.cursor() as cursor:  # check the deferred foreign keys now, not at commit
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    assert not MeetingReportFingerprint.objects.filter(meeting_id=meeting.pk).exists()
+
+
+def test_the_render_task_has_soft_and_hard_time_limits_beyond_the_render_deadline(settings):
+    from meetings.tasks import render_meeting_report
+
+    assert render_meeting_report.soft_time_limit > settings.PDF_RENDER_TIMEOUT
+    assert render_meeting_report.soft_time_limit < render_meeting_report.time_limit
+
+
+# Daily: reports that an item falling overdue made stale are rendered before readers ask
+
+
+def test_daily_work_queues_a_render_of_reports_an_item_falling_overdue_made_stale(
+    ninth_meeting, secretariat_clock, queued
+):
+    secretariat_clock.set(datetime.date(2026, 5, 10))
+    # Current until NG-CTR-1's due date, 29 May.
+    reports.meeting_report_render(meeting=ninth_meeting, audience="public")
+    other = MeetingFactory()
+
+    planned = reports.daily_meeting_reports_plan(datetime.date(2026, 5, 29))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        on_due_date = reports.daily_meeting_reports_run(datetime.date(2026, 5, 29))
+        day_after = reports.daily_meeting_reports_run(datetime.date(2026, 5, 30))
+
+    assert planned == on_due_date == []
+    assert day_after == [
+        f"Queued a render of the outcome report of {ninth_meeting}: an item fell overdue"
+    ]
+    assert queued == [(ninth_meeting.pk,)]
+    assert other.pk not in [args[0] for args in queued]
+
+
+def test_the_daily_refresh_is_in_beats_schedule(db):
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    from d8portal.celery import app
+
+    migration = importlib.import_module("meetings.migrations.0008_refresh_reports_schedule")
+    migration.create_schedule(apps, None)  # transaction=True tests elsewhere flush its row
+
+    task = PeriodicTask.objects.get(name="Daily meeting report refresh")
+    assert task.task in app.tasks
+
+    assert task.task == "meetings.tasks.refresh_meeting_reports"
+    assert task.crontab is not None

@@ -10,8 +10,10 @@ from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    ConsultationFactory,
     DocumentFactory,
     MeetingFactory,
+    OpenConsultationFactory,
     OutcomeFactory,
     TaskForceFactory,
 )
@@ -134,26 +136,71 @@ def test_draft_document_is_not_listed_for_anonymous_visitors(client, declaration
     assert "Draft report" not in page
 
 
-def test_draft_document_is_listed_for_signed_in_users(
-    client, delegate, declaration, draft_document
+def test_draft_document_is_listed_for_the_focal_points_of_a_state_taking_part(
+    client, nigeria_focal, nigeria, meeting, declaration, draft_document
 ):
-    client.force_login(delegate)
+    AttendanceFactory(meeting=meeting, state=nigeria)
+    client.force_login(nigeria_focal)
 
     assert "Draft report" in meeting_page(client)
+
+
+@pytest.mark.parametrize("persona", ["delegate", "turkiye_focal"])
+def test_draft_document_is_not_listed_for_users_whose_state_takes_no_part(
+    client, request, nigeria, meeting, declaration, draft_document, persona
+):
+    AttendanceFactory(meeting=meeting, state=nigeria)
+    client.force_login(request.getfixturevalue(persona))
+
+    page = meeting_page(client)
+
+    assert "Istanbul Declaration" in page
+    assert "Draft report" not in page
 
 
 def test_anonymous_visitor_gets_404_on_a_draft_document(client, draft_document):
     assert client.get(draft_document.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["delegate", "nigeria_focal", "secretariat"])
-def test_signed_in_user_downloads_a_draft_document(client, request, draft_document, persona):
+@pytest.mark.parametrize("persona", ["nigeria_focal", "secretariat"])
+def test_the_secretariat_and_a_delegations_focal_point_download_a_draft_document(
+    client, request, nigeria, meeting, draft_document, persona
+):
+    AttendanceFactory(meeting=meeting, state=nigeria)
     client.force_login(request.getfixturevalue(persona))
 
     response = client.get(draft_document.get_absolute_url())
 
     assert response.status_code == 200
     assert download(response) == PDF
+
+
+def test_the_host_states_focal_point_downloads_a_draft_document(
+    client, nigeria_focal, nigeria, meeting, draft_document
+):
+    Meeting.objects.filter(pk=meeting.pk).update(host_state=nigeria)
+    client.force_login(nigeria_focal)
+
+    assert client.get(draft_document.get_absolute_url()).status_code == 200
+
+
+def test_a_consulted_states_focal_point_downloads_the_draft_under_consultation(
+    client, turkiye_focal, turkiye, draft_document
+):
+    OpenConsultationFactory(plan=None, document=draft_document, states=[turkiye])
+    client.force_login(turkiye_focal)
+
+    assert client.get(draft_document.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["delegate", "turkiye_focal"])
+def test_a_user_whose_state_takes_no_part_gets_404_on_a_draft_document(
+    client, request, nigeria, meeting, draft_document, persona
+):
+    AttendanceFactory(meeting=meeting, state=nigeria)
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(draft_document.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -282,3 +329,12 @@ def test_meeting_page_runs_the_same_queries_for_3_and_30_outcomes(
     large = queries_for(client, "/meetings/10th-sme-bodies/")
 
     assert small == large
+
+
+def test_a_draft_under_a_consultation_not_yet_circulated_stays_hidden_from_the_state(
+    client, turkiye_focal, turkiye, draft_document
+):
+    ConsultationFactory(plan=None, document=draft_document, states=[turkiye])
+    client.force_login(turkiye_focal)
+
+    assert client.get(draft_document.get_absolute_url()).status_code == 404

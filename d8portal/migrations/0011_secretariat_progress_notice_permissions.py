@@ -21,8 +21,8 @@ def give_progress_notice_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("d8portal", "0008_daily_work_per_app"),
-        ("actionplans", "0010_progress_notices"),
+        ("d8portal", "0010_secretariat_partners_permissions"),
+        ("actionplans", "0011_progress_notices"),
     ]
 
     # Going back leaves the permissions as they are: 0001 removes the group itself.

@@ -24,7 +24,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actionplans", "0010_progress_notices"),
+        ("actionplans", "0011_progress_notices"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actionplans", "0009_upload_checked_by_content"),
+        ("actionplans", "0010_list_order_indexes"),
     ]
 
     operations = [
