@@ -24,6 +24,7 @@ from memberstates.models import MemberState
 from .models import (
     ActionItem,
     ActionPlan,
+    ProgressNotice,
     ProgressUpdate,
     Reminder,
 )
@@ -306,6 +307,17 @@ class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["item"]
     search_fields = ["item__reference", "recipient"]
     search_help_text = "Search by item reference code or recipient e-mail."
+    date_hierarchy = "created_at"
+
+
+@admin.register(ProgressNotice)
+class ProgressNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The Secretariat's e-mails about progress posted: what was sent, and what waits."""
+
+    list_display = ["update", "recipient", "created_at", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["update__item"]
+    search_fields = ["update__item__reference", "recipient"]
     date_hierarchy = "created_at"
 
 

@@ -66,13 +66,14 @@ class ActionPlansConfig(AppConfig):
         )
 
         # Focal points of the states made responsible for new items hear of them once.
+        from core.queue import enqueue_on_commit
         from meetings.models import outcomes_published
 
         from .tasks import send_publication_notices
 
         def notify_focal_points(sender, *, outcomes, **kwargs):
             if outcomes:
-                send_publication_notices.delay_on_commit([o.pk for o in outcomes])
+                enqueue_on_commit(send_publication_notices, [o.pk for o in outcomes])
 
         outcomes_published.connect(
             notify_focal_points, weak=False, dispatch_uid="actionplans.publication_notices"

@@ -508,3 +508,26 @@ class Reminder(OutboxMessage):
         """Full weeks overdue, from one week on: the Secretariat hears weekly after a week."""
         weeks = (today - due_date).days // 7
         return weeks if weeks >= 1 else None
+
+
+class ProgressNotice(OutboxMessage):
+    """The Secretariat told of one progress update, once. Recorded in the transaction that
+    records the update, so that it survives a broker that is down when the update commits:
+    a worker sends it after the commit, or the next sweep of pending notices does."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "Progress posted"
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PROGRESS)
+
+    class Meta(OutboxMessage.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "recipient", "kind"],
+                name="one_progress_notice_per_update_and_recipient",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} about update {self.update_id}"

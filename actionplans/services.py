@@ -12,10 +12,11 @@ from django.utils import timezone
 from core import outbox
 from core.clock import secretariat_today
 from core.deadlines import Deadline
+from core.queue import enqueue_on_commit
 from core.uploads import upload_name
 from memberstates.models import FocalPoint
 
-from .models import ActionItem, ActionPlan, ProgressUpdate, Reminder
+from .models import ActionItem, ActionPlan, ProgressNotice, ProgressUpdate, Reminder
 from .tasks import notify_progress_posted, send_requested_reminders
 
 
@@ -24,7 +25,10 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     """Record a progress update and bring the item's status and percent to it, atomically.
 
     Only the Secretariat and focal points of a responsible state may post. A missing percent
-    takes the status's default; a completed item is 100%. The Secretariat is told by e-mail.
+    takes the status's default; a completed item is 100%. The Secretariat is told by e-mail:
+    the notice is recorded with the update, and sent after the commit by a worker (or by the
+    sweep of pending notices when the broker is down), so that the post never fails once the
+    update is stored.
     """
     item = ActionItem.objects.visible_to(user).select_for_update().filter(pk=item.pk).first()
     if item is None:
@@ -48,8 +52,31 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
     item.full_clean(exclude=["plan", "lead_state", "outcome"])
     item.save(update_fields=["status", "percent_complete", "updated_at"])
 
-    notify_progress_posted.delay_on_commit(update.pk)
+    outbox.record(
+        ProgressNotice, [ProgressNotice(update=update, recipient=settings.SECRETARIAT_EMAIL)]
+    )
+    enqueue_on_commit(notify_progress_posted, update.pk)
     return update
+
+
+def progress_notices_send(*, update_ids=None):
+    """Send the unsent progress notices (of these updates only, when given), each once."""
+    eligible = ProgressNotice.objects.filter(sent_at__isnull=True)
+    if update_ids is not None:
+        eligible = eligible.filter(update_id__in=update_ids)
+    rows = ProgressNotice.objects.select_related(
+        "update__item__plan", "update__item__lead_state", "update__author"
+    )
+    return outbox.send(
+        eligible,
+        deliveries=lambda token: outbox.group(
+            rows.filter(claim_token=token),
+            email=lambda row: "progress-posted",
+            order=["progress-posted"],
+            key=lambda row: row.update_id,
+        ),
+        context=lambda d: {"update": d.rows[0].update, "item": d.rows[0].update.item},
+    )
 
 
 @transaction.atomic
@@ -365,6 +392,11 @@ def reminder_sweep(*, today):
     ]
 
 
+def reminders_pending():
+    """Whether reminders owed are still unsent (held by a sender, or their e-mail failed)."""
+    return outbox.pending(_unsent([kind for _, kinds in EMAILS for kind in kinds]))
+
+
 @dataclass
 class RemindersRequested:
     recipients: int
@@ -400,7 +432,7 @@ def reminders_request(*, items):
         for recipient in sorted(recipients[item_id])
     ]
     outbox.record(Reminder, rows)
-    send_requested_reminders.delay_on_commit()
+    enqueue_on_commit(send_requested_reminders)
     return RemindersRequested(
         recipients=len({row.recipient for row in rows}),
         unreachable=sorted(

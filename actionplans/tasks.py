@@ -1,36 +1,37 @@
 from celery import shared_task
-from django.conf import settings
 
 from core.clock import secretariat_today
-from core.mail import render_email
+from core.queue import SWEEP_TASK, again_later_if
 
-from .models import ProgressUpdate, Reminder
+from .models import Reminder
 
 
 @shared_task
 def notify_progress_posted(update_id):
-    """Tell the Secretariat that a focal point posted progress on an item."""
-    update = (
-        ProgressUpdate.objects.select_related("item__plan", "item__lead_state", "author")
-        .filter(pk=update_id)
-        .first()
-    )
-    if update is None:
-        return
-    render_email(
-        "progress-posted",
-        {"update": update, "item": update.item},
-        to=[settings.SECRETARIAT_EMAIL],
-    ).send()
-
-
-@shared_task
-def deadline_reminder_sweep():
-    """The action items' daily work, run by beat: record the deadline reminders owed on the
-    Secretariat's today and send every unsent one."""
+    """Tell the Secretariat that a focal point posted progress on an item (the notice
+    recorded with the update, once)."""
     from . import services  # it enqueues this module's tasks: import late
 
+    services.progress_notices_send(update_ids=[update_id])
+
+
+@shared_task(**SWEEP_TASK)
+def send_pending_notices(self):
+    """Run by beat every few minutes: send the progress notices no worker sent after their
+    commit (the broker was down, the e-mail failed)."""
+    from . import services
+
+    services.progress_notices_send()
+
+
+@shared_task(**SWEEP_TASK)
+def deadline_reminder_sweep(self):
+    """The action items' daily work, run by beat: record the deadline reminders owed on the
+    Secretariat's today and send every unsent one; run again later while some are left."""
+    from . import services
+
     services.reminder_sweep(today=secretariat_today())
+    again_later_if(self, services.reminders_pending())
 
 
 @shared_task

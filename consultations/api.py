@@ -282,13 +282,13 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         form.is_valid(raise_exception=True)
         state = form.validated_data.pop("state") or _only_state(request.user, consultation)
-        revised = ConsultationAnswer.objects.filter(consultation=consultation, state=state).exists()
         try:
             answer = consultation_answer(
                 consultation=consultation, user=request.user, state=state, **form.validated_data
             )
         except ConsultationNotOpen as error:
             raise Conflict(error.messages[0]) from error
+        revised = answer.revised  # decided under the consultation's lock
         answer = ConsultationAnswer.objects.prefetch_related(
             Prefetch("comments", ConsultationComment.objects.select_related("item").order_by("pk"))
         ).get(pk=answer.pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from core import outbox
 from core.clock import secretariat_today
 from core.deadlines import Deadline
+from core.queue import enqueue_on_commit
 from memberstates.models import FocalPoint, MemberState
 
 from .models import (
@@ -56,7 +57,7 @@ def consultation_circulate(*, consultation, user, today=None):
         raise ValidationError({"states": "Choose the member states to consult."})
     locked.circulate(by=user, today=today or secretariat_today())
     _notices_record(locked, ConsultationNotice.Kind.CIRCULATION)
-    send_consultation_notices.delay_on_commit()
+    enqueue_on_commit(send_consultation_notices)
     return locked
 
 
@@ -92,7 +93,7 @@ def consultation_extend(*, consultation, user, deadline, reason, today=None):
     locked.deadline = deadline
     locked.save(update_fields=["deadline"])
     _notices_record(locked, ConsultationNotice.Kind.EXTENSION)
-    send_consultation_notices.delay_on_commit()
+    enqueue_on_commit(send_consultation_notices)
     return extension
 
 
@@ -104,7 +105,8 @@ def consultation_answer(
 
     Only a focal point of a consulted state answers for it. `comments` are dicts with `text`
     and either `item` (an action item of the circulated plan) or `section` (a typed
-    reference). A revision keeps the comments it repeats, with any response to them.
+    reference). A revision keeps the comments it repeats, with any response to them. The
+    answer returned says whether it `revised` one the state had given.
     """
     locked = _locked(consultation)
     consulted = locked.states.filter(pk=state.pk).exists()
@@ -116,11 +118,14 @@ def consultation_answer(
     comments = _checked_comments(locked, comments)
     ConsultationAnswer.validate_answer(position, reasons, len(comments))
 
+    # Read under the lock: of two answers racing for one state, the second revises the first.
     answer = ConsultationAnswer.objects.filter(consultation=locked, state=state).first()
+    revised = answer is not None
     answer = answer or ConsultationAnswer(consultation=locked, state=state)
     answer.position, answer.reasons, answer.answered_by = position, reasons, user
     answer.save()
     _replace_comments(answer, comments)
+    answer.revised = revised
     return answer
 
 
@@ -200,7 +205,7 @@ def _close(consultation, *, by, past_deadline_on=None):
         return False  # extended since the sweep listed it
     locked.record_closing(by=by, now=timezone.now())
     _notices_record(locked, ConsultationNotice.Kind.RESULT)
-    send_consultation_notices.delay_on_commit()
+    enqueue_on_commit(send_consultation_notices)
     return True
 
 

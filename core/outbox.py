@@ -5,6 +5,13 @@ conditional UPDATE, grouped with the sender's other rows into one e-mail per rec
 and marked sent. A second sweep finds the rows already there; a concurrent sender finds them
 claimed; a sender that died leaves claims that expire after the lease
 (REMINDER_CLAIM_LEASE_MINUTES), and the next sweep sends them.
+
+A sender may outlive its lease (a slow mail server, a paused process), and a second sender
+then claims the rows it has not sent yet. So before each e-mail a sender locks that e-mail's
+rows, keeps only those its claim still holds, sends, and marks them sent before releasing the
+lock; claims skip locked rows. Two senders never both send a row, a claim never waits for
+(nor deadlocks with) a sender, and a failure while marking rows sent is logged and the sweep
+goes on with the next e-mail. A long sweep renews its claim every half lease.
 """
 
 import datetime
@@ -13,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -39,10 +47,14 @@ def record(model, rows):
     model.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+def lease():
+    """How long a claim holds rows for its sender."""
+    return datetime.timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
+
+
 def claimable(now):
     """Unclaimed rows, or rows whose claim is older than the lease (a dead sender's)."""
-    stale = now - datetime.timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
-    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease())
 
 
 def claim(eligible, *, now):
@@ -51,14 +63,23 @@ def claim(eligible, *, now):
 
     The conditions on the row itself stay in the UPDATE's own WHERE clause (the others go in
     a subquery), so that PostgreSQL re-checks them against a row another sender has just
-    claimed, and two senders never both claim it.
+    claimed, and two senders never both claim it. Rows another sender holds locked (while it
+    sends them) are skipped rather than waited for: a claim never takes part in a deadlock.
     """
     token = uuid.uuid4()
-    claimed = (
-        eligible.model.objects.filter(pk__in=eligible.values("pk"), sent_at__isnull=True)
+    model = eligible.model
+    free = (
+        model.objects.filter(pk__in=eligible.values("pk"), sent_at__isnull=True)
         .filter(claimable(now))
-        .update(claimed_at=now, claim_token=token)
+        .select_for_update(skip_locked=True)
+        .values("pk")
     )
+    with transaction.atomic():
+        claimed = (
+            model.objects.filter(pk__in=free, sent_at__isnull=True)
+            .filter(claimable(now))
+            .update(claimed_at=now, claim_token=token)
+        )
     return token if claimed else None
 
 
@@ -79,26 +100,61 @@ def send(eligible, *, deliveries, context):
     """Claim the `eligible` rows, make the claimed ones into deliveries (`deliveries(token)`,
     given the claim's token), and send each as its template rendered with `context(delivery)`.
 
-    Returns the deliveries sent. A failed e-mail releases its rows' claim so that the next
-    sweep sends them.
+    Returns the deliveries sent. Each e-mail lists only the rows the claim still holds (none:
+    it is not sent), and is sent while they are locked. A failed e-mail releases its rows'
+    claim so that the next sweep sends them; a failure of the database while sending one is
+    logged and the sweep goes on with the next.
     """
-    token = claim(eligible, now=timezone.now())
+    claimed_at = timezone.now()
+    token = claim(eligible, now=claimed_at)
     if token is None:
         return []
     model = eligible.model
     sent = []
     for delivery in deliveries(token):
-        mine = model.objects.filter(delivery.selector(), claim_token=token)
         try:
-            message = render_email(delivery.email, context(delivery), to=[delivery.recipient])
-            message.send()
-        except Exception:
-            logger.exception("e-mail to %s failed; it goes again", delivery.recipient)
-            mine.update(claimed_at=None, claim_token=None)
-            continue
-        mine.update(sent_at=timezone.now())
-        sent.append(delivery)
+            if timezone.now() - claimed_at > lease() / 2:
+                # A long sweep keeps the rows it has yet to send rather than leave them to
+                # another sender (which would send each once all the same).
+                claimed_at = timezone.now()
+                model.objects.filter(claim_token=token, sent_at__isnull=True).update(
+                    claimed_at=claimed_at
+                )
+            with transaction.atomic():
+                if _send_held(model, token, delivery, context):
+                    sent.append(delivery)
+        except DatabaseError:
+            logger.exception("sending to %s failed in the database; going on", delivery.recipient)
     return sent
+
+
+def _send_held(model, token, delivery, context):
+    """Send the delivery's rows that `token` still holds, locked until they are marked sent
+    (claims skip locked rows), so that no other sender can take them over meanwhile."""
+    held = list(
+        model.objects.filter(delivery.selector(), claim_token=token, sent_at__isnull=True)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+    )
+    if not held:
+        logger.warning("the rows for %s went to another sender", delivery.recipient)
+        return False
+    mine = model.objects.filter(pk__in=held)
+    try:
+        message = render_email(delivery.email, context(delivery), to=[delivery.recipient])
+        message.send()
+    except Exception:
+        logger.exception("e-mail to %s failed; it goes again", delivery.recipient)
+        mine.update(claimed_at=None, claim_token=None)
+        return False
+    mine.update(sent_at=timezone.now())
+    return True
+
+
+def pending(eligible):
+    """Whether rows of `eligible` are still unsent (claimed or not): a sweep that leaves some
+    is run again later (see the tasks)."""
+    return eligible.filter(sent_at__isnull=True).exists()
 
 
 def planned(owed, *, recorded, keys, waiting):

@@ -1,4 +1,5 @@
-"""Daily tasks in django-celery-beat's schedule, where the Secretariat sees and changes them.
+"""Daily (and frequent) tasks in django-celery-beat's schedule, where the Secretariat sees and
+changes them.
 
 Called from data migrations. Idempotent: a task is created only when no task of that name
 exists, so a schedule the Secretariat has edited is never reset.
@@ -28,3 +29,13 @@ def daily_task_ensure(apps, *, name, task, description, same_time_as=None):
             timezone=settings.CELERY_TIMEZONE,
         )
     PeriodicTask.objects.create(name=name, task=task, crontab=schedule, description=description)
+
+
+def interval_task_ensure(apps, *, name, task, description, minutes):
+    """Create the periodic task `name` running `task` every `minutes` if it does not exist."""
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    if PeriodicTask.objects.filter(name=name).exists():
+        return
+    schedule, _ = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
+    PeriodicTask.objects.create(name=name, task=task, interval=schedule, description=description)

@@ -23,7 +23,7 @@ PORTAL_APPS = [
 # rewrites or removes them.
 READ_AND_ADD_ONLY = ["progressupdate", "reminder", "deadlineextension"]
 # A state's answer to a consultation is given by its focal points, and the e-mails about
-# consultations are recorded by the portal: the Secretariat reads them.
+# consultations and progress posted are recorded by the portal: the Secretariat reads them.
 # Expressions of interest and their threads are between member states, and the e-mails about
 # them (and about agreements) are recorded by the portal: the Secretariat reads them.
 READ_ONLY = [
@@ -35,6 +35,7 @@ READ_ONLY = [
     "agreementnotice",
     "datacallnotice",
     "datacallsubmission",
+    "progressnotice",
 ]
 # The states' comments: the Secretariat records its response to each (a change), but neither
 # writes nor removes a state's comment.

@@ -202,6 +202,9 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Every SMTP operation gives up after this many seconds, so that a mail server that accepts and
+# never answers cannot hold a sweep (or its claim on the outbox rows) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="D-8 SME Portal <portal@d8sme.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="secretariat@d8sme.example.org")
@@ -220,9 +223,37 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = SECRETARIAT_TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool child dies (killed, out of memory) goes back to the queue and runs again;
+# one that fails or passes its time limit is acknowledged (sweeps retry themselves).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Time limits: the hard one of every task (a task may set its own) ends its pool child; sweeps
+# also have the soft one, which raises in the task and which they turn into a retry.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=20 * 60)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+SWEEP_SOFT_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT
+del CELERY_TASK_SOFT_TIME_LIMIT  # not for every task: tasks with a shorter hard limit
+# A broker that is down or hung costs a request a few seconds, never more: connecting, each
+# socket operation and the retries of a publish are bounded. (Work that must follow a commit
+# is recorded in the database, and the periodic sweeps do it when queueing failed.)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    # An unacknowledged task (acks late) goes to another worker after this; longer than any
+    # task may run.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 
 # Deadline reminders and the embedded broker.
 # `make run` sets CELERY_BROKER_URL=filesystem:// : Celery's file-system transport under var/,
@@ -231,6 +262,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _celery_queue = VAR_DIR / "celery" / "queue"
     _celery_queue.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
         "data_folder_in": str(_celery_queue),
         "data_folder_out": str(_celery_queue),
         "store_processed": False,
@@ -244,7 +276,10 @@ REMINDER_OFFSETS_DAYS = env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[14,
 # The hour (Secretariat's time zone) at which the daily sweep's schedule is first created.
 REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
 # A sender that has not finished within this lease is presumed dead; its reminders go again.
-REMINDER_CLAIM_LEASE_MINUTES = env.int("REMINDER_CLAIM_LEASE_MINUTES", default=15)
+# Longer than one e-mail may take (EMAIL_TIMEOUT): a sender holds the rows it is sending.
+REMINDER_CLAIM_LEASE_MINUTES = env.float("REMINDER_CLAIM_LEASE_MINUTES", default=15)
+# Beat sends the notices no worker sent after their commit (the broker was down) this often.
+PENDING_NOTICES_EVERY_MINUTES = env.int("PENDING_NOTICES_EVERY_MINUTES", default=10)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="d8-demo-2026")
 

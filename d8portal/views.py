@@ -54,7 +54,11 @@ def _broker_problem():
     if not settings.CELERY_BROKER_URL:
         return None  # embedded mode: tasks run in-process
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+        # Bounded at every step: a broker that accepts and never answers is a failure too.
+        timeouts = {"socket_timeout": 2, "socket_connect_timeout": 2}
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=timeouts
+        ) as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as exc:  # kombu raises transport-specific errors
         return str(exc)

@@ -3,6 +3,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.queue import enqueue_on_commit
 from core.uploads import upload_name
 from memberstates.models import MemberState
 
@@ -93,7 +94,7 @@ def exchange_request_create(*, practice, user, message):
             exchange.save()
     except IntegrityError as exc:  # a request made at the same moment by a colleague
         raise ValidationError("Your state already has an open request on this practice.") from exc
-    notify_exchange_requested.delay_on_commit(exchange.pk)
+    enqueue_on_commit(notify_exchange_requested, exchange.pk)
     return exchange
 
 
@@ -118,7 +119,7 @@ def exchange_request_reply(*, exchange, user, reply):
     exchange.full_clean()
     exchange._history_user = user
     exchange.save()
-    notify_exchange_answered.delay_on_commit(exchange.pk)
+    enqueue_on_commit(notify_exchange_answered, exchange.pk)
     return exchange
 
 

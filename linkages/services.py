@@ -15,6 +15,7 @@ from accounts.roles import is_secretariat
 from core import outbox
 from core.clock import secretariat_today
 from core.deadlines import Deadline
+from core.queue import enqueue_on_commit
 from memberstates.models import FocalPoint, MemberState
 
 from .models import (
@@ -93,7 +94,7 @@ def _notices_to_state(state_id, **fields):
     outbox.record(
         LinkageNotice, [LinkageNotice(recipient=email, **fields) for email in sorted(emails)]
     )
-    send_linkage_notices.delay_on_commit()
+    enqueue_on_commit(send_linkage_notices)
 
 
 @transaction.atomic
@@ -205,7 +206,7 @@ def nomination_decide(*, nomination, user, confirm, reason=""):
                 )
             ],
         )
-        send_linkage_notices.delay_on_commit()
+        enqueue_on_commit(send_linkage_notices)
     return nomination
 
 

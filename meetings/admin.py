@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import TooLargeUploadsAdminMixin
 from core.clock import secretariat_when
+from core.queue import enqueue_on_commit
 
 from .models import AgendaItem, Attendance, Document, Meeting, MeetingReport, Outcome
 from .tasks import render_meeting_report
@@ -217,7 +218,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def regenerate_report(self, request, queryset):
         meetings = list(queryset)
         for meeting in meetings:
-            render_meeting_report.delay_on_commit(meeting.pk, force=True)
+            enqueue_on_commit(render_meeting_report, meeting.pk, force=True)
         self.message_user(
             request,
             f"{len(meetings)} report(s) are being rendered anew; each is ready to download "

@@ -9,6 +9,7 @@ serving it renders nothing. A report is dated by its data: the last change it sh
 """
 
 import datetime
+import logging
 import uuid
 import zoneinfo
 
@@ -34,6 +35,8 @@ from .models import (
 
 TEMPLATE = "reports/meeting_report.html"
 Audience = MeetingReport.Audience
+
+logger = logging.getLogger(__name__)
 
 
 def _meeting_with_records(meeting_id, published):
@@ -270,15 +273,24 @@ def _render_lease():
 
 
 class _RenderAfterCommit:
-    """An on-commit callback that knows its meeting, so one is queued per meeting."""
+    """An on-commit callback that knows its meeting, so one is queued per meeting.
+
+    It never fails the change that caused it: with the broker down (or hung, up to the broker
+    timeouts) the render is not queued, which is logged; the report is rendered when next
+    asked for, since the stored one no longer matches the records.
+    """
 
     def __init__(self, meeting_id):
         self.meeting_id = meeting_id
+        self.__qualname__ = f"render the report of meeting {meeting_id}"  # for Django's log
 
     def __call__(self):
         from .tasks import render_meeting_report
 
-        render_meeting_report.delay(self.meeting_id)
+        try:
+            render_meeting_report.delay(self.meeting_id)
+        except Exception:  # any broker or transport error, or the eager render's own
+            logger.exception("queueing the render of meeting %s failed", self.meeting_id)
 
 
 def meeting_report_schedule(meeting_id, *, records_changed=True):

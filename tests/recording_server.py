@@ -1,6 +1,7 @@
-"""A tiny HTTP server on the loopback that records every request it receives."""
+"""Tiny servers on the loopback: one that records every HTTP request, one that never answers."""
 
 import http.server
+import socket
 import threading
 from contextlib import contextmanager
 
@@ -37,3 +38,33 @@ def recording_server():
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def silent_server():
+    """Yields the port of a server on the loopback that accepts connections and never
+    answers: a hung broker or mail server."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in accepted:
+            connection.close()
+        listener.close()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -77,22 +78,24 @@ def broker():
     client.flushdb()
 
 
-@pytest.fixture
-def worker(tmp_path, broker):
+@contextmanager
+def running_worker(tmp_path, *, concurrency=2, **environment):
+    """A worker on the test broker; yields (its process, its log file)."""
     log = tmp_path / "worker.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "d8portal", "worker"]
-            + ["--concurrency", "2", "--loglevel", "INFO", "--without-mingle", "--without-gossip"],
+            + ["--concurrency", str(concurrency), "--loglevel", "INFO"]
+            + ["--without-mingle", "--without-gossip"],
             cwd=BASE_DIR,
-            env=worker_environment(tmp_path),
+            env={**worker_environment(tmp_path), **environment},
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
         wait_for(lambda: "ready." in log.read_text(), "the worker to start")
-        yield log
+        yield process, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -100,6 +103,12 @@ def worker(tmp_path, broker):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def worker(tmp_path, broker):
+    with running_worker(tmp_path) as (_, log):
+        yield log
 
 
 @pytest.mark.django_db(transaction=True)
@@ -117,12 +126,17 @@ def test_worker_sends_each_reminder_once_when_the_sweep_is_delivered_twice(
     task_id = str(uuid.uuid4())
     for _ in range(2):  # the same task, delivered twice
         broker.send_task("actionplans.tasks.deadline_reminder_sweep", task_id=task_id)
-    succeeded = f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] succeeded"
-    wait_for(lambda: worker.read_text().count(succeeded) == 2, "both deliveries to finish")
-    received = worker.read_text().count(
-        f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] received"
+    # Each finishes; one of them may find the other's rows still claimed, and so plan to
+    # check again after a lease (a retry).
+    task = f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}]"
+    wait_for(
+        lambda: (
+            sum(worker.read_text().count(f"{task} {end}") for end in ("succeeded", "retry")) == 2
+        ),
+        "both deliveries to finish",
     )
-    assert received == 2
+    received = worker.read_text().count(f"{task} received")
+    assert received - worker.read_text().count(f"{task} retry") == 2  # and a retry's own
 
     sent = messages_in(tmp_path / "mail")
     nigerian = nigeria_focal.focal_point.email
@@ -144,3 +158,45 @@ def test_worker_sweep_run_again_later_sends_nothing_new(
         done = f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] succeeded"
         wait_for(lambda done=done: done in worker.read_text(), "the sweep to finish")
     assert len(messages_in(tmp_path / "mail")) == 1
+
+
+def pool_children(process):
+    found = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True
+    )
+    return [int(pid) for pid in found.stdout.split()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_whose_pool_child_is_killed_is_delivered_again_and_sends_every_reminder(
+    nigeria, turkiye, nigeria_focal, turkiye_focal, broker, tmp_path
+):
+    today = secretariat_today()
+    ActionItemFactory(reference="NG-7", lead_state=nigeria, due_date=today + datetime.timedelta(7))
+    ActionItemFactory(reference="TR-0", lead_state=turkiye, due_date=today)
+    ActionItemFactory(
+        reference="TR-LATE", lead_state=turkiye, due_date=today - datetime.timedelta(14)
+    )
+    # A short lease, so that the rows the killed child held go again within the test.
+    with running_worker(tmp_path, concurrency=1, REMINDER_CLAIM_LEASE_MINUTES="0.05") as (
+        process,
+        log,
+    ):
+        task_id = str(uuid.uuid4())
+        broker.send_task("actionplans.tasks.deadline_reminder_sweep", task_id=task_id)
+        wait_for(
+            lambda: Reminder.objects.filter(sent_at__isnull=False).exists(), "the first e-mail"
+        )
+        for child in pool_children(process):  # while it sends the second (slowly)
+            os.kill(child, signal.SIGKILL)
+        wait_for(
+            lambda: not Reminder.objects.filter(sent_at__isnull=True).exists(),
+            "every reminder to be sent",
+        )
+        received = f"Task actionplans.tasks.deadline_reminder_sweep[{task_id}] received"
+        assert log.read_text().count(received) >= 2
+
+    sent = messages_in(tmp_path / "mail")
+    nigerian = nigeria_focal.focal_point.email
+    turkish = turkiye_focal.focal_point.email
+    assert sorted(to for to, _ in sent) == sorted([nigerian, turkish, settings.SECRETARIAT_EMAIL])

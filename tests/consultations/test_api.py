@@ -2,6 +2,7 @@
 under the page's rules (whatever state or id is put in the request), with query counts."""
 
 import datetime
+from unittest import mock
 
 import pytest
 
@@ -218,6 +219,22 @@ def test_a_revision_before_the_deadline_replaces_the_answer(
     answer = ConsultationAnswer.objects.get(consultation=consultation, state=nigeria)
     assert (answer.position, answer.reasons) == (Position.OBJECT, "The budget is not agreed.")
     assert not answer.comments.exists()
+
+
+def test_of_two_first_answers_racing_for_a_state_the_later_is_a_revision(
+    api, consultation, nigeria_focal, nigeria
+):
+    def answered_meanwhile(**arguments):
+        # The other request took the lock first: its answer is stored when this one gets it.
+        nigerias_answer(consultation, nigeria_focal, nigeria)
+        return consultation_answer(**arguments)
+
+    api.force_login(nigeria_focal)
+    with mock.patch("consultations.api.consultation_answer", answered_meanwhile):
+        response = api.post(answer_url(consultation), {"state": "nigeria", "position": "accept"})
+
+    assert response.status_code == 200, response.content
+    assert ConsultationAnswer.objects.get(consultation=consultation).position == Position.ACCEPT
 
 
 @pytest.mark.parametrize("answered", [False, True])

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_countries import countries
 
-from actionplans.models import ActionItem, ProgressUpdate, Reminder
+from actionplans.models import ActionItem, ProgressNotice, ProgressUpdate, Reminder
 from consultations.models import ConsultationNotice
 from core.clock import secretariat_today
 from d8portal.permissions import SECRETARIAT
@@ -83,6 +83,13 @@ def _reminder():
     )
 
 
+def _progress_notice():
+    update = ProgressUpdateFactory(
+        item=ActionItemFactory(lead_state=_state()), author=UserFactory()
+    )
+    return ProgressNotice.objects.create(update=update, recipient="secretariat@example.org")
+
+
 def _consultation():
     consultation = ConsultationFactory(plan=ActionPlanFactory(proposed_by=_state(), status="draft"))
     consultation.states.set(_states(2))
@@ -140,6 +147,7 @@ ROW_MAKERS = {
         item=ActionItemFactory(lead_state=_state()), author=UserFactory()
     ),
     "actionplans.reminder": _reminder,
+    "actionplans.progressnotice": _progress_notice,
     "consultations.consultation": _consultation,
     "consultations.consultationnotice": _consultation_notice,
     "knowledge.theme": ThemeFactory,
@@ -175,6 +183,7 @@ READ_ONLY = {
     "linkages.linkagenotice",
     "actionplans.progressupdate",
     "actionplans.reminder",
+    "actionplans.progressnotice",
     "consultations.consultationnotice",
     "knowledge.exchangerequest",
     "partners.agreementnotice",

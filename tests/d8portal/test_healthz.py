@@ -1,6 +1,9 @@
 import logging
+import time
 
 import pytest
+
+from tests.recording_server import silent_server
 
 
 @pytest.mark.django_db
@@ -39,6 +42,19 @@ def test_pages_other_than_healthz_keep_the_https_redirect_and_host_check(client,
     settings.ALLOWED_HOSTS = ["portal.d8sme.example.org"]
     assert client.get("/healthzz", HTTP_HOST="portal.d8sme.example.org").status_code == 301
     assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_within_seconds_when_the_broker_hangs(client, settings):
+    with silent_server() as port:
+        settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+        started = time.monotonic()
+        response = client.get("/healthz")
+        took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert took < 10
 
 
 @pytest.mark.django_db
