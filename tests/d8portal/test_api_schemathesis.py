@@ -124,7 +124,8 @@ def with_known_identifiers(case, world):
 
 def bearer(user):
     _, secret = ApiToken.issue(user=user, name="schemathesis")
-    return {"Authorization": f"Bearer {secret}"}
+    # The WSGI transport hands the body over as sent; a compressed answer is tested elsewhere.
+    return {"Authorization": f"Bearer {secret}", "Accept-Encoding": "identity"}
 
 
 CHECKS = [not_a_server_error, response_schema_conformance]
