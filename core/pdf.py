@@ -184,8 +184,8 @@ def _render(html):
 
 # Our own small page in every script the reports print, with the reports' stylesheet.
 _WARM_UP_HTML = (
-    '<link rel="stylesheet" href="/static/css/report.css"><h1>D-8</h1>'
-    "<p>Türkiye Perusahaan kecil dan menengah ایران বাংলাদেশ</p>"
+    '<html lang="en"><title>D-8</title><link rel="stylesheet" href="/static/css/report.css">'
+    "<h1>D-8</h1><p>Türkiye Perusahaan kecil dan menengah ایران বাংলাদেশ</p></html>"
 )
 _warmed_up = threading.Lock()
 
