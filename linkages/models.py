@@ -21,6 +21,7 @@ from actionplans.models import ActionItem
 from core.db import PortableGinIndex
 from core.models import OutboxMessage
 from core.uploads import validate_upload
+from knowledge.models import STRAY_HYPHEN
 from memberstates.models import MemberState, SMEBody
 
 SEARCH_CONFIG = "english"
@@ -85,7 +86,9 @@ class OpportunityQuerySet(models.QuerySet):
     def search(self, text):
         """Opportunities matching the words of `text`, best first: PostgreSQL's full-text
         search of the stored vector as a web search; elsewhere every word must appear."""
-        text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
+        # The catalogue's rule: hyphens that negate nothing would overflow the parser.
+        text = " ".join(STRAY_HYPHEN.sub(" ", text[: SEARCH_MAX_LENGTH * 4]).split())
+        text = text[:SEARCH_MAX_LENGTH]
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
