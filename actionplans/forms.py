@@ -17,6 +17,24 @@ def usual_percents():
     return "Leave empty to use the usual figure for the status: " + "; ".join(figures) + "."
 
 
+class PlanListFilterForm(forms.Form):
+    SHOWN = {
+        "open": "Open plans",
+        "closed": "Completed and superseded plans",
+        "all": "All plans",
+    }
+    shown = forms.ChoiceField(label="Show", choices=list(SHOWN.items()), required=False)
+
+    def plans(self, queryset):
+        """The D-8's plans the filter asks for: open ones unless it says otherwise."""
+        shown = (self.cleaned_data.get("shown") if self.is_valid() else None) or "open"
+        if shown == "open":
+            return queryset.open()
+        if shown == "closed":
+            return queryset.filter(status__in=ActionPlan.CLOSED_STATUSES)
+        return queryset
+
+
 class ProgressUpdateForm(TooLargeUploadsFormMixin, forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
     percent_complete = forms.IntegerField(

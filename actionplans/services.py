@@ -1,5 +1,5 @@
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -69,8 +69,9 @@ def progress_notices_send(*, update_ids=None):
     )
     return outbox.send(
         eligible,
-        deliveries=lambda token: outbox.group(
-            rows.filter(claim_token=token),
+        rows=rows,
+        deliveries=lambda claimed: outbox.group(
+            claimed,
             email=lambda row: "progress-posted",
             order=["progress-posted"],
             key=lambda row: row.update_id,
@@ -132,9 +133,13 @@ class ReminderDelivery(outbox.Delivery):
     items: list = field(default_factory=list)
     total: int = 0
     counts: dict = field(default_factory=dict)  # kind: number of items
+    reminders: int = 0  # the rows it was made from
 
     def selector(self):
         return Q(recipient=self.recipient, kind__in=KINDS_OF_EMAIL[self.email])
+
+    def row_count(self):
+        return self.reminders
 
     @property
     def more(self):
@@ -283,10 +288,13 @@ def _deliveries(rows):
     """One delivery per (e-mail, recipient) from reminder rows given as tuples (item_id,
     recipient, kind, due_date, reference): every item counted, the most urgent loaded."""
     groups = {}
+    reminders = defaultdict(int)
     for item_id, recipient, kind, due_date, reference in rows:
-        items, kinds = groups.setdefault((EMAIL_OF_KIND[kind], recipient), ({}, defaultdict(set)))
+        key = (EMAIL_OF_KIND[kind], recipient)
+        items, kinds = groups.setdefault(key, ({}, defaultdict(set)))
         items[item_id] = (due_date, reference)
         kinds[kind].add(item_id)
+        reminders[key] += 1
     deliveries = [
         ReminderDelivery(
             email,
@@ -294,6 +302,7 @@ def _deliveries(rows):
             items=sorted(items, key=items.get)[:DIGEST_LIMIT],
             total=len(items),
             counts={kind: len(ids) for kind, ids in kinds.items()},
+            reminders=reminders[email, recipient],
         )
         for (email, recipient), (items, kinds) in groups.items()
     ]
@@ -344,34 +353,32 @@ def reminders_send(*, kinds, today):
     focal_points = _focal_points_by_email()
     return outbox.send(
         _unsent(kinds),
-        deliveries=lambda token: _deliveries(
-            _row_tuples(Reminder.objects.filter(claim_token=token))
-        ),
+        rows=_row_tuples(Reminder.objects.all()),
+        deliveries=lambda claimed: _deliveries(claimed),
         context=lambda d: _context(d, today=today, focal_points=focal_points),
     )
 
 
+# A reminder the sweep owes, as `_owed_select` reads it.
+Owed = namedtuple("Owed", "item_id recipient kind step due_date reference")
+
+
 def reminders_planned(*, today):
     """What the sweep of `today` would send, without writing or sending anything."""
-    owed, params = _owed_select(today)
+    sql, params = _owed_select(today)
     with connection.cursor() as cursor:
-        cursor.execute(owed, params)
-        owed_rows = cursor.fetchall()
-    recorded = set(
-        Reminder.objects.filter(
+        cursor.execute(sql, params)
+        owed = [Owed(*row[:4], _as_date(row[4]), row[5]) for row in cursor.fetchall()]
+    new, waiting = outbox.planned(
+        owed,
+        recorded=Reminder.objects.filter(
             item__in=ActionItem.objects.followed_up(), due_date=F("item__due_date")
-        ).values_list("item_id", "recipient", "kind", "step", "due_date")
-    )
-    new = [
-        (item_id, recipient, kind, due_date, reference)
-        for item_id, recipient, kind, step, due_date, reference in owed_rows
-        if (item_id, recipient, kind, step, _as_date(due_date)) not in recorded
-    ]
-    waiting = _unsent([kind for _, kinds in EMAILS for kind in kinds]).filter(
-        outbox.claimable(timezone.now())
+        ),
+        keys=("item_id", "recipient", "kind", "step", "due_date"),
+        waiting=_row_tuples(_unsent([kind for _, kinds in EMAILS for kind in kinds])),
     )
     return _deliveries(
-        [*((i, r, k, _as_date(d), ref) for i, r, k, d, ref in new), *_row_tuples(waiting)]
+        [*((o.item_id, o.recipient, o.kind, o.due_date, o.reference) for o in new), *waiting]
     )
 
 

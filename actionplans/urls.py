@@ -5,6 +5,7 @@ from . import views
 app_name = "actionplans"
 
 urlpatterns = [
+    path("action-plans/", views.plan_list, name="plan-list"),
     path("action-plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
     path("action-plans/<slug:slug>/report.pdf", views.plan_report, name="plan-report"),
     path("action-items/", views.my_items, name="my-items"),

@@ -14,6 +14,7 @@ from memberstates.models import MemberState
 
 from .forms import (
     MyItemsFilterForm,
+    PlanListFilterForm,
     ProgressUpdateForm,
 )
 from .models import (
@@ -27,12 +28,31 @@ from .reports import (
 from .services import progress_update_post
 
 ITEMS_PER_PAGE = 25
+PLANS_PER_PAGE = 25
 PLAN_ITEMS_PER_PAGE = 50
 UPDATES_PER_PAGE = 20
 
 
 def _with_responsible_states(items):
     return items.select_related("lead_state", "plan").prefetch_related("supporting_states")
+
+
+def plan_list(request):
+    """The D-8's action plans, open ones first shown, each with its progress."""
+    form = PlanListFilterForm(request.GET or None)
+    plans = form.plans(ActionPlan.objects.of_the_d8().select_related("proposed_by"))
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    progress = ActionPlan.objects.filter(pk__in=[plan.pk for plan in page]).with_progress()
+    totals = {p.pk: (p.weighted_percent, p.total_weight) for p in progress}
+    for plan in page:
+        plan.weighted_percent, plan.total_weight = totals[plan.pk]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actionplans/plan_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 def plan_detail(request, slug):

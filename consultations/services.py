@@ -364,7 +364,8 @@ def consultation_notices_send(*, today=None):
     today = today or secretariat_today()
     return outbox.send(
         _sendable(),
-        deliveries=lambda token: _deliveries(_rows_with_consultations().filter(claim_token=token)),
+        rows=_rows_with_consultations(),
+        deliveries=_deliveries,
         context=lambda d: _context(d, today=today),
     )
 

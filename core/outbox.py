@@ -41,6 +41,10 @@ class Delivery:
         """Which of the sender's claimed rows this e-mail sends."""
         return Q(pk__in=[row.pk for row in self.rows])
 
+    def row_count(self):
+        """How many outbox rows the e-mail was made from."""
+        return len(self.rows)
+
 
 def record(model, rows):
     """Record the rows owed; those already recorded (same unique key) are left as they are."""
@@ -96,14 +100,15 @@ def group(rows, *, email, order, key=None, delivery=Delivery):
     return sorted(groups.values(), key=lambda d: (order.index(d.email), d.recipient))
 
 
-def send(eligible, *, deliveries, context):
-    """Claim the `eligible` rows, make the claimed ones into deliveries (`deliveries(token)`,
-    given the claim's token), and send each as its template rendered with `context(delivery)`.
+def send(eligible, *, rows, deliveries, context):
+    """Claim the `eligible` rows, read the claimed ones through `rows` (a queryset of the same
+    model that loads what the e-mails show), make them into e-mails with `deliveries(list of
+    rows)`, and send each as its template rendered with `context(delivery)`.
 
-    Returns the deliveries sent. Each e-mail lists only the rows the claim still holds (none:
-    it is not sent), and is sent while they are locked. A failed e-mail releases its rows'
-    claim so that the next sweep sends them; a failure of the database while sending one is
-    logged and the sweep goes on with the next.
+    Returns the deliveries sent. Each e-mail lists only the rows the claim still holds when it
+    is sent (none: it is not sent), and is sent while they are locked. A failed e-mail releases
+    its rows' claim so that the next sweep sends them; a failure of the database while sending
+    one is logged and the sweep goes on with the next.
     """
     claimed_at = timezone.now()
     token = claim(eligible, now=claimed_at)
@@ -111,7 +116,7 @@ def send(eligible, *, deliveries, context):
         return []
     model = eligible.model
     sent = []
-    for delivery in deliveries(token):
+    for delivery in deliveries(list(rows.filter(claim_token=token))):
         try:
             if timezone.now() - claimed_at > lease() / 2:
                 # A long sweep keeps the rows it has yet to send rather than leave them to
@@ -121,23 +126,38 @@ def send(eligible, *, deliveries, context):
                     claimed_at=claimed_at
                 )
             with transaction.atomic():
-                if _send_held(model, token, delivery, context):
+                held = _hold(model, token, delivery)
+                if len(held) < delivery.row_count():
+                    # Another sender took some of the e-mail's rows over: it sends those, and
+                    # this e-mail lists only the rest.
+                    delivery = _remade(rows, held, deliveries)
+                if _send_held(model, held, delivery, context):
                     sent.append(delivery)
         except DatabaseError:
             logger.exception("sending to %s failed in the database; going on", delivery.recipient)
     return sent
 
 
-def _send_held(model, token, delivery, context):
-    """Send the delivery's rows that `token` still holds, locked until they are marked sent
-    (claims skip locked rows), so that no other sender can take them over meanwhile."""
-    held = list(
+def _hold(model, token, delivery):
+    """Lock the delivery's rows that `token` still holds until the end of the transaction
+    (claims skip locked rows), so that no other sender can take them over meanwhile; return
+    their ids."""
+    return list(
         model.objects.filter(delivery.selector(), claim_token=token, sent_at__isnull=True)
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)
     )
-    if not held:
-        logger.warning("the rows for %s went to another sender", delivery.recipient)
+
+
+def _remade(rows, held, deliveries):
+    remade = deliveries(list(rows.filter(pk__in=held))) if held else []
+    return remade[0] if remade else None
+
+
+def _send_held(model, held, delivery, context):
+    """Send the delivery made of the `held` rows and mark them sent; on failure release them."""
+    if delivery is None:
+        logger.warning("the rows of an e-mail went to another sender")
         return False
     mine = model.objects.filter(pk__in=held)
     try:

@@ -306,7 +306,8 @@ def data_call_sweep(*, today):
     outbox.record(DataCallNotice, data_call_reminders_owed(today=today))
     return outbox.send(
         _sendable(),
-        deliveries=lambda token: _deliveries(list(_rows().filter(claim_token=token))),
+        rows=_rows(),
+        deliveries=_deliveries,
         context=lambda d: _context(d, today=today),
     )
 

@@ -271,7 +271,8 @@ def linkage_notices_send():
     """Send every unsent linkage e-mail, each once. Returns the deliveries sent."""
     return outbox.send(
         _sendable(),
-        deliveries=lambda token: _deliveries(list(_rows().filter(claim_token=token))),
+        rows=_rows(),
+        deliveries=_deliveries,
         context=_context,
     )
 

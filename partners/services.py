@@ -200,7 +200,8 @@ def _context(delivery, *, today):
 def agreement_notices_send(*, today):
     return outbox.send(
         _sendable(),
-        deliveries=lambda token: _deliveries(list(_rows().filter(claim_token=token))),
+        rows=_rows(),
+        deliveries=_deliveries,
         context=lambda d: _context(d, today=today),
     )
 

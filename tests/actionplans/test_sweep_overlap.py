@@ -5,6 +5,7 @@ an e-mail sent. Each e-mail goes once, and no failure stops the rest of a sweep.
 import datetime
 import threading
 import time
+import uuid
 from collections import Counter
 from unittest import mock
 
@@ -132,3 +133,42 @@ def test_a_mail_server_that_never_answers_does_not_hold_the_sweep(nigeria, setti
     assert took < 4 * len(RECIPIENTS)
     # Released for the next sweep.
     assert not Reminder.objects.filter(claimed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_digest_lists_only_the_items_whose_reminders_its_sender_still_holds(nigeria, mailoutbox):
+    kept = ActionItemFactory(reference="NG-KEPT", lead_state=nigeria, due_date=secretariat_today())
+    lost = ActionItemFactory(reference="NG-LOST", lead_state=nigeria, due_date=secretariat_today())
+    outbox.record(
+        Reminder,
+        [
+            Reminder(
+                item=i,
+                recipient=RECIPIENTS[0],
+                kind=Reminder.Kind.MANUAL,
+                step=1,
+                due_date=i.due_date,
+            )
+            for i in (kept, lost)
+        ],
+    )
+    taken_over = []
+
+    def deliveries_after_a_partial_takeover(rows):
+        made = _deliveries(rows)
+        if not taken_over:
+            # Between making the digest and sending it, another sender (past the lease) takes
+            # over the reminder of one of its items.
+            taken_over.append(True)
+            Reminder.objects.filter(item=lost).update(claim_token=uuid.uuid4())
+        return made
+
+    with mock.patch("actionplans.services._deliveries", deliveries_after_a_partial_takeover):
+        sent = sweep()
+
+    assert [d.total for d in sent] == [1]
+    [digest] = mailoutbox
+    assert "NG-KEPT" in digest.body
+    assert "NG-LOST" not in digest.body
+    assert Reminder.objects.get(item=kept).sent_at is not None
+    assert Reminder.objects.get(item=lost).sent_at is None
