@@ -17,10 +17,11 @@ goes on with the next e-mail. A long sweep renews its claim every half lease.
 import datetime
 import logging
 import uuid
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -79,12 +80,24 @@ def claim(eligible, *, now):
         .values("pk")
     )
     with transaction.atomic():
+        _claims_one_at_a_time(model)
         claimed = (
             model.objects.filter(pk__in=free, sent_at__isnull=True)
             .filter(claimable(now))
             .update(claimed_at=now, claim_token=token)
         )
     return token if claimed else None
+
+
+def _claims_one_at_a_time(model):
+    """Make concurrent claims on the model's rows wait for each other (until the end of the
+    transaction). Claims skip locked rows, so two claims running at once would otherwise each
+    take part of the rows, and a recipient would get two e-mails for one sweep."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(model._meta.db_table.encode())]
+            )
 
 
 def group(rows, *, email, order, key=None, delivery=Delivery):
