@@ -64,7 +64,7 @@ def test_an_unknown_filter_value_is_an_error_and_the_open_plans_are_shown(client
 def test_the_plans_of_agreements_with_partners_are_not_listed(client):
     ActionPlanFactory(title="Abuja SME centre plan", status=Status.ADOPTED)
     partner_plan = ActionPlanFactory(title="Cooperation plan", status=Status.ADOPTED)
-    ActionPlan.objects.filter(pk=partner_plan.pk).update(agreement=AgreementFactory())
+    AgreementFactory(plan=partner_plan)
 
     page = client.get("/action-plans/").content.decode()
 
