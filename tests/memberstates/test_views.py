@@ -1,5 +1,5 @@
 """Member state pages: public facts, focal-point contacts for participants, /my-state/ edits,
-the state's action items to whoever may read them."""
+the state's action items and consultation positions to whoever may read them."""
 
 import datetime
 import re
@@ -7,19 +7,26 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_countries import countries
 
 from actionplans.models import ActionItem
+from consultations.models import Consultation, ConsultationAnswer
 from memberstates.models import FocalPoint, MemberState, MoUAccession
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ConsultationAnswerFactory,
     FocalPointFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
+    OpenConsultationFactory,
+    ProgressUpdateFactory,
     SMEBodyFactory,
 )
+
+Position = ConsultationAnswer.Position
 
 MY_STATE = "/my-state/"
 
@@ -543,3 +550,138 @@ def test_state_without_items_says_so_to_its_focal_point(client, nigeria_focal, t
     items = items_of(client.get(NIGERIA).content.decode())
 
     assert "Nigeria is responsible for no action item yet." in items
+
+
+# The state's positions in written consultations, through the consultations' tag
+
+
+def closed_consultation(title, states):
+    return OpenConsultationFactory(
+        title=title,
+        states=states,
+        status=Consultation.Status.CLOSED,
+        result=Consultation.Result.ADOPTED,
+        closed_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def nigerias_positions(today, nigeria, turkiye):
+    """Nigeria accepted a closed consultation and objects to an open one."""
+    closed = closed_consultation("Communication network draft", [nigeria, turkiye])
+    ConsultationAnswerFactory(consultation=closed, state=nigeria, position=Position.ACCEPT)
+    ConsultationAnswerFactory(consultation=closed, state=turkiye, position=Position.ACCEPT)
+    open_ = OpenConsultationFactory(
+        title="Draft plan for the SME Centre",
+        states=[nigeria, turkiye],
+        deadline=TODAY + 10 * DAY,
+    )
+    ConsultationAnswerFactory(
+        consultation=open_, state=nigeria, position=Position.OBJECT, reasons="Not yet."
+    )
+    return closed, open_
+
+
+def positions_of(page):
+    return section(page, "positions-heading")
+
+
+@pytest.mark.parametrize("persona", [None, "delegate", "turkiye_focal"])
+def test_others_see_the_states_positions_on_closed_consultations_only(
+    client, request, nigerias_positions, persona
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    closed, open_ = nigerias_positions
+
+    page = client.get(NIGERIA).content.decode()
+
+    positions = positions_of(page)
+    assert f'<a href="/consultations/{closed.pk}/">Communication network draft</a>' in positions
+    assert "<td>Accept</td>" in positions
+    assert "Draft plan for the SME Centre" not in page
+    assert "Object" not in positions
+    assert "/answer/" not in positions
+
+
+def test_the_states_focal_point_sees_its_open_answer_linked_to_the_answer_page(
+    client, nigeria_focal, nigerias_positions
+):
+    closed, open_ = nigerias_positions
+    client.force_login(nigeria_focal)
+
+    positions = positions_of(client.get(NIGERIA).content.decode())
+
+    assert f'<a href="/consultations/{open_.pk}/">Draft plan for the SME Centre</a>' in positions
+    assert (
+        f'Object · <a href="/consultations/{open_.pk}/answer/nigeria/">Revise the answer</a>'
+        in positions
+    )
+    assert f"/consultations/{closed.pk}/answer/" not in positions
+    # The newest first.
+    assert positions.index("Draft plan for the SME Centre") < positions.index(
+        "Communication network draft"
+    )
+
+
+def test_the_secretariat_sees_every_position_without_the_answer_page(
+    client, secretariat, nigerias_positions
+):
+    closed, open_ = nigerias_positions
+    client.force_login(secretariat)
+
+    positions = positions_of(client.get(NIGERIA).content.decode())
+
+    assert f'<a href="/consultations/{open_.pk}/">Draft plan for the SME Centre</a>' in positions
+    assert f'<a href="/consultations/{closed.pk}/">Communication network draft</a>' in positions
+    assert "/answer/" not in positions
+
+
+def test_state_page_lists_the_ten_newest_positions_and_links_the_consultations(
+    client, today, nigeria
+):
+    for n in range(12):
+        consultation = closed_consultation(f"Draft number {n:02d}", [nigeria])
+        ConsultationAnswerFactory(consultation=consultation, state=nigeria)
+
+    positions = positions_of(client.get(NIGERIA).content.decode())
+
+    assert positions.count('<a href="/consultations/') == 11
+    assert "Draft number 11" in positions and "Draft number 01" not in positions
+    assert '<a href="/consultations/">All written consultations</a>' in positions
+
+
+# The state's page runs a fixed number of queries, whatever its items and answers
+
+
+def add_items_and_answers(state, n):
+    partner = new_states(1)[0]
+    for _ in range(n):
+        led = ActionItemFactory(lead_state=state, plan=ActionPlanFactory(), due_date=TODAY)
+        supported = ActionItemFactory(lead_state=partner, due_date=TODAY + DAY)
+        supported.supporting_states.add(state)
+        ProgressUpdateFactory(item=led)
+        closed = closed_consultation("Closed draft", [state, partner])
+        ConsultationAnswerFactory(consultation=closed, state=state)
+        opened = OpenConsultationFactory(states=[state, partner], deadline=TODAY + 10 * DAY)
+        ConsultationAnswerFactory(consultation=opened, state=state)
+
+
+# Persona: queries of the whole request (session and user included for the signed-in).
+STATE_PAGE_QUERIES = {None: 13, "secretariat": 20, "nigeria_focal": 20}
+
+
+@pytest.mark.parametrize("persona", list(STATE_PAGE_QUERIES))
+def test_state_page_runs_a_fixed_number_of_queries_with_items_and_answers(
+    client, request, today, smedan, persona
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    nigeria = smedan.state
+    add_items_and_answers(nigeria, 3)
+    small = queries_for(client, NIGERIA)
+
+    add_items_and_answers(nigeria, 12)
+    large = queries_for(client, NIGERIA)
+
+    assert (small, large) == (STATE_PAGE_QUERIES[persona],) * 2
