@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -247,6 +247,32 @@ class ActionItemQuerySet(models.QuerySet):
             lead = Q(lead_state__in=of_states)
             items = items.filter(lead) if role == "lead" else items.exclude(lead)
         return items
+
+    def summary(self, today=None):
+        """The items counted per status and overdue, and their weighted percent complete
+        (cancelled items do not count, as in `ActionPlan.progress`), in one query:
+        {"status_counts": {status: n}, "total": n, "overdue": n, "progress": percent or None}."""
+        today = today or secretariat_today()
+        counted = ~Q(status=ActionItem.Status.CANCELLED)
+        late = ~Q(status__in=ActionItem.CLOSED_STATUSES) & Q(due_date__lt=today)
+        figures = self.order_by().aggregate(
+            **{
+                f"n_{value}": Count("pk", filter=Q(status=value))
+                for value in ActionItem.Status.values
+            },
+            overdue=Count("pk", filter=late),
+            weighted=Sum(weighted_product("percent_complete", "weight"), filter=counted),
+            total_weight=Sum("weight", filter=counted),
+        )
+        status_counts = {value: figures[f"n_{value}"] for value in ActionItem.Status.values}
+        return {
+            "status_counts": status_counts,
+            "total": sum(status_counts.values()),
+            "overdue": figures["overdue"],
+            "progress": round(figures["weighted"] / figures["total_weight"])
+            if figures["total_weight"]
+            else None,
+        }
 
     def visible_to(self, user):
         """The Secretariat sees every item; a focal point those of their state; others none."""

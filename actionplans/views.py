@@ -34,7 +34,10 @@ UPDATES_PER_PAGE = 20
 
 
 def _with_responsible_states(items):
-    return items.select_related("lead_state", "plan").prefetch_related("supporting_states")
+    # The plan's agreement, when it is an agreement's cooperation plan, is the page it links to.
+    return items.select_related("lead_state", "plan__agreement").prefetch_related(
+        "supporting_states"
+    )
 
 
 def plan_list(request):

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import is_secretariat
+from actionplans.models import ActionItem
 from core.clock import secretariat_today
 from core.pdf import pdf_download
 from memberstates.models import MemberState
@@ -130,6 +131,12 @@ def consultation_detail(request, pk):
         MemberState.objects.of_focal_point(request.user).filter(consultations=consultation)
     )
     answered = {answer.state_id for answer in answers}
+    # The comments' items the reader may open are linked, the others named.
+    visible_item_ids = set(
+        ActionItem.objects.visible_to(request.user)
+        .filter(consultation_comments__consultation=consultation)
+        .values_list("pk", flat=True)
+    )
     today = secretariat_today()
     return render(
         request,
@@ -142,6 +149,7 @@ def consultation_detail(request, pk):
             "consulted": consultation.states.all(),
             "takes_answers": consultation.takes_answers(today),
             "may_download": consultation.is_closed or is_secretariat(request.user),
+            "visible_item_ids": visible_item_ids,
             "today": today,
         },
     )

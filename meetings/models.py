@@ -300,6 +300,10 @@ class Outcome(models.Model):
             raise OutcomeLocked("Final outcomes are locked; record a correction instead.")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """The outcome on its meeting's page (select the meeting with the outcome)."""
+        return f"{self.meeting.get_absolute_url()}#outcome-{self.number}"
+
     def delete(self, *args, **kwargs):
         if self.is_locked:
             raise OutcomeLocked("Final outcomes cannot be deleted.")

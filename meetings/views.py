@@ -42,7 +42,7 @@ def meeting_list(request):
 
 
 def meeting_detail(request, slug):
-    outcomes = Outcome.objects.visible_to(request.user).select_related("corrects")
+    outcomes = Outcome.objects.visible_to(request.user).select_related("corrects__meeting")
     meeting = get_object_or_404(
         Meeting.objects.select_related("host_state", "host_body", "task_force").prefetch_related(
             "agenda_items",

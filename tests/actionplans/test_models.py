@@ -239,6 +239,49 @@ def test_anonymous_visitor_sees_no_items(items_of_three_states):
     assert not ActionItem.objects.visible_to(AnonymousUser()).exists()
 
 
+def test_summary_counts_items_per_status_and_overdue_and_weighs_progress(nigeria):
+    an_item(lead_state=nigeria, status=Status.IN_PROGRESS, percent_complete=40, weight=3)
+    an_item(lead_state=nigeria, status=Status.COMPLETED, percent_complete=100)
+    an_item(lead_state=nigeria, due_date=TODAY - DAY)
+    an_item(lead_state=nigeria, status=Status.CANCELLED, due_date=TODAY - DAY, weight=9)
+
+    summary = ActionItem.objects.for_state(nigeria).summary(today=TODAY)
+
+    assert summary == {
+        "status_counts": {
+            "not_started": 1,
+            "in_progress": 1,
+            "on_hold": 0,
+            "completed": 1,
+            "cancelled": 1,
+        },
+        "total": 4,
+        "overdue": 1,
+        # (40 × 3 + 100 × 1 + 0 × 1) / 5; the cancelled item does not count.
+        "progress": 44,
+    }
+
+
+def test_summary_takes_one_query(nigeria, django_assert_num_queries):
+    an_item(lead_state=nigeria)
+    supported = an_item(lead_state=MemberStateFactory(iso_code="MY"))
+    supported.supporting_states.add(nigeria)
+
+    with django_assert_num_queries(1):
+        summary = ActionItem.objects.for_state(nigeria).summary(today=TODAY)
+
+    assert summary["total"] == 2
+
+
+def test_summary_of_no_items_has_no_progress_and_asks_nothing(
+    items_of_three_states, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        summary = ActionItem.objects.visible_to(AnonymousUser()).summary(today=TODAY)
+
+    assert (summary["total"], summary["overdue"], summary["progress"]) == (0, 0, None)
+
+
 # Item rules
 
 

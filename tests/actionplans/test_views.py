@@ -21,6 +21,8 @@ from memberstates.models import FocalPoint, MemberState
 from tests.factories import (
     ActionItemFactory,
     ActionPlanFactory,
+    ActivityFactory,
+    AgreementFactory,
     MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
@@ -901,6 +903,55 @@ def test_plan_page_links_no_item_for_an_anonymous_visitor(client, nigeria):
 
 def test_unknown_plan_is_404(client, db):
     assert client.get("/action-plans/no-such-plan/").status_code == 404
+
+
+# Every record the item pages name is a link
+
+
+def test_item_list_links_each_items_plan_and_responsible_states(
+    client, nigeria_focal, nigeria, turkiye
+):
+    plan = ActionPlanFactory(title="Action Plan for the D-8 SME Centre in Abuja", slug="abuja")
+    item = ActionItemFactory(plan=plan, lead_state=nigeria)
+    item.supporting_states.add(turkiye)
+    client.force_login(nigeria_focal)
+
+    page = client.get(MY_ITEMS).content.decode()
+
+    assert '<a href="/action-plans/abuja/">Action Plan for the D-8 SME Centre in Abuja</a>' in page
+    assert (
+        '<strong><a href="/member-states/nigeria/">Nigeria</a></strong> '
+        '<span class="muted">(lead)</span>, <a href="/member-states/turkiye/">Türkiye</a>'
+    ) in page
+
+
+def test_item_list_links_an_agreements_activity_to_the_agreement(client, nigeria_focal, smedan):
+    activity = ActivityFactory(agreement=AgreementFactory(body=smedan, title="MoU with KOSGEB"))
+    agreement = activity.item.plan.agreement
+    client.force_login(nigeria_focal)
+
+    page = client.get(MY_ITEMS).content.decode()
+
+    assert f'<a href="{agreement.get_absolute_url()}">MoU with KOSGEB</a>' in page
+    assert activity.item.plan.get_absolute_url() not in page
+
+
+def test_item_page_links_its_plan_outcome_and_the_authors_state(client, nigeria_focal, nigeria):
+    plan = ActionPlanFactory(title="Action Plan for the D-8 SME Centre in Abuja", slug="abuja")
+    meeting = MeetingFactory(number=9, slug="9th-sme-bodies")
+    outcome = OutcomeFactory(meeting=meeting, number=4, status="final")
+    item = ActionItemFactory(plan=plan, outcome=outcome, lead_state=nigeria)
+    ProgressUpdateFactory(item=item, author=nigeria_focal)
+    client.force_login(nigeria_focal)
+
+    page = client.get(item.get_absolute_url()).content.decode()
+
+    assert (
+        '<dt>Action plan</dt><dd><a href="/action-plans/abuja/">'
+        "Action Plan for the D-8 SME Centre in Abuja</a></dd>"
+    ) in page
+    assert '<a href="/meetings/9th-sme-bodies/#outcome-4">Decision 4</a> of the' in page
+    assert '(<a href="/member-states/nigeria/">Nigeria</a>)</p>' in page
 
 
 # Query counts stay the same at two sizes

@@ -107,6 +107,10 @@ def test_focal_point_pages_have_no_serious_violation_sideways_scroll_or_console_
     item = ActionItem.objects.filter(lead_state=nigeria).first()
     consultation = Consultation.objects.filter(states=nigeria).first()
     paths = [
+        # The state's page with its items, progress and positions, and a meeting page whose
+        # action items the focal point may open, linked.
+        nigeria.get_absolute_url(),
+        Meeting.objects.get(slug="9th-sme-bodies-2026").get_absolute_url(),
         "/action-items/",
         item.get_absolute_url(),
         "/consultations/mine/",

@@ -369,6 +369,66 @@ def test_anonymous_visitor_is_sent_to_log_in_to_answer(client, nigeria, consulta
     assert not ConsultationAnswer.objects.exists()
 
 
+# Every record the consultation page names is a link
+
+
+def test_consultation_page_links_the_consulted_states_and_the_plans_proposer(
+    client, secretariat, nigeria, consultation
+):
+    consultation.plan.proposed_by = nigeria
+    consultation.plan.save()
+    client.force_login(secretariat)
+
+    page = client.get(url(consultation)).content.decode()
+
+    assert (
+        '<dd><a href="/member-states/nigeria/">Nigeria</a>, '
+        '<a href="/member-states/turkiye/">Türkiye</a></dd>'
+    ) in page
+    assert '(proposed by <a href="/member-states/nigeria/">Nigeria</a>)' in page
+
+
+def answer_on_an_item(consultation, nigeria_focal, nigeria):
+    from actionplans.models import ActionItem
+
+    item = ActionItem.objects.get(reference="NG-CTR-2")
+    consultation_answer(
+        consultation=consultation,
+        user=nigeria_focal,
+        state=nigeria,
+        position=Position.ACCEPT_WITH_COMMENTS,
+        comments=[{"item": item, "section": "", "text": "Add a staffing table."}],
+    )
+    return item
+
+
+@pytest.mark.parametrize("persona", ["nigeria_focal", "secretariat"])
+def test_a_comments_item_is_linked_for_readers_who_may_open_it(
+    client, request, nigeria_focal, nigeria, consultation, persona
+):
+    item = answer_on_an_item(consultation, nigeria_focal, nigeria)
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(url(consultation)).content.decode()
+
+    assert f'<td><a href="/action-items/{item.pk}/">NG-CTR-2</a></td>' in page
+
+
+@pytest.mark.parametrize("persona", [None, "turkiye_focal"])
+def test_a_comments_item_is_named_without_a_link_for_readers_who_may_not_open_it(
+    client, request, nigeria_focal, nigeria, consultation, secretariat, persona
+):
+    item = answer_on_an_item(consultation, nigeria_focal, nigeria)
+    consultation_close(consultation=consultation, user=secretariat)
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(url(consultation)).content.decode()
+
+    assert "<td>NG-CTR-2</td>" in page
+    assert f"/action-items/{item.pk}/" not in page
+
+
 # The compilation downloads
 
 

@@ -28,3 +28,12 @@ def test_healthz_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_home_links_each_open_plans_proposing_state(client, nigeria):
+    ActionPlanFactory(proposed_by=nigeria)
+
+    page = client.get("/").content.decode()
+
+    assert 'proposed by <a href="/member-states/nigeria/">Nigeria</a>' in page

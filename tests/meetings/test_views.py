@@ -110,6 +110,62 @@ def test_action_items_of_a_final_outcome_are_listed_under_it(client, outcomes, n
     assert "AI-NG-02" not in page
 
 
+@pytest.fixture
+def nigerias_item(outcomes, nigeria):
+    final, _ = outcomes
+    return ActionItemFactory(
+        reference="AI-NG-01", title="Open the SME Centre", outcome=final, lead_state=nigeria
+    )
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "nigeria_focal"])
+def test_action_item_is_linked_for_readers_who_may_open_it(client, request, nigerias_item, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = meeting_page(client)
+
+    assert f'<a href="/action-items/{nigerias_item.pk}/">AI-NG-01 Open the SME Centre</a>' in page
+
+
+@pytest.mark.parametrize("persona", [None, "delegate", "turkiye_focal"])
+def test_action_item_is_named_without_a_link_for_readers_who_may_not_open_it(
+    client, request, nigerias_item, persona
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+
+    page = meeting_page(client)
+
+    assert "<li>AI-NG-01 Open the SME Centre — " in page
+    assert f"/action-items/{nigerias_item.pk}/" not in page
+
+
+def test_action_items_lead_state_is_linked(client, nigerias_item):
+    page = meeting_page(client)
+
+    assert '— <a href="/member-states/nigeria/">Nigeria</a>, due 31 December 2026' in page
+
+
+def test_meeting_page_links_the_delegations_and_the_host(client, meeting, nigeria, smedan):
+    Meeting.objects.filter(pk=meeting.pk).update(host_state=nigeria, host_body=smedan)
+    AttendanceFactory(meeting=meeting, state=nigeria)
+
+    page = meeting_page(client)
+
+    assert '<td><a href="/member-states/nigeria/">Nigeria</a></td>' in page
+    assert 'Istanbul, <a href="/member-states/nigeria/">Nigeria</a>' in page
+    assert '(SMEDAN), <a href="/member-states/nigeria/">Nigeria</a></dd>' in page
+
+
+def test_a_correction_links_the_outcome_it_corrects(client, outcomes):
+    final, _ = outcomes
+    OutcomeFactory(meeting=final.meeting, number=3, corrects=final, status="final")
+
+    page = meeting_page(client)
+
+    assert 'Corrects <a href="/meetings/10th-sme-bodies/#outcome-1">outcome 1</a>.' in page
+
+
 def test_delegations_are_named_only_to_signed_in_users(client, delegate, meeting, nigeria):
     AttendanceFactory(meeting=meeting, state=nigeria, head_of_delegation="Hon. Minister")
 
@@ -259,6 +315,14 @@ def test_meeting_list_filters_by_kind(client, db):
     assert [m.kind for m in response.context["page"]] == ["wgic"]
 
 
+def test_meeting_list_links_each_meetings_host_state(client, nigeria):
+    MeetingFactory(host_state=nigeria, city="Abuja", format=Meeting.Format.HYBRID)
+
+    page = client.get("/meetings/").content.decode()
+
+    assert '<td>Abuja, <a href="/member-states/nigeria/">Nigeria</a> and online</td>' in page
+
+
 def test_meeting_list_with_a_bad_year_shows_the_error_and_all_meetings(client, db):
     MeetingFactory(number=9)
 
@@ -316,7 +380,7 @@ def add_outcomes(meeting, n, nigeria):
         AgendaItemFactory(meeting=meeting, number=number)
 
 
-@pytest.mark.parametrize("persona", [None, "secretariat"])
+@pytest.mark.parametrize("persona", [None, "secretariat", "nigeria_focal"])
 def test_meeting_page_runs_the_same_queries_for_3_and_30_outcomes(
     client, request, meeting, nigeria, persona
 ):

@@ -21,7 +21,10 @@ def test_task_force_list_shows_each_task_force_with_its_coordinators(client, ind
     page = client.get("/task-forces/").content.decode()
 
     assert 'href="/task-forces/industry/">Industry</a>' in page
-    assert "Nigeria, Türkiye" in page
+    assert (
+        '<a href="/member-states/nigeria/">Nigeria</a>, '
+        '<a href="/member-states/turkiye/">Türkiye</a>' in page
+    )
 
 
 def test_task_force_without_coordinators_shows_a_dash(client, db):
@@ -38,7 +41,7 @@ def test_task_force_page_lists_its_meetings(client, industry, nigeria):
     page = client.get("/task-forces/industry/").content.decode()
 
     assert "2nd D-8 Task Force on Industry meeting" in page
-    assert "Istanbul, Nigeria" in page
+    assert 'Istanbul, <a href="/member-states/nigeria/">Nigeria</a>' in page
 
 
 def test_task_force_page_does_not_list_other_task_forces_meetings(client, industry):

@@ -1,0 +1,38 @@
+"""A member state's positions in written consultations, on the state's page: memberstates is
+below this app, so its template loads this tag instead of importing anything."""
+
+from django import template
+
+from accounts.roles import is_secretariat
+
+from ..models import ConsultationAnswer
+
+register = template.Library()
+
+# The state's page lists this many positions, the newest first; the consultations list the rest.
+POSITIONS_ON_STATE_PAGE = 10
+
+
+@register.inclusion_tag("consultations/_state_positions.html", takes_context=True)
+def state_consultation_positions(context, state, speaks_for=None):
+    """The state's answers the reader may read, newest first, in one query. `speaks_for`,
+    whether the reader is a focal point of the state (who may open its answer page), is asked
+    of the database when the page does not know it already."""
+    request = context["request"]
+    user = request.user
+    if speaks_for is None:
+        speaks_for = state.has_focal_point(user)
+    answers = (
+        ConsultationAnswer.objects.visible_to(user)
+        .filter(state=state)
+        .select_related("consultation")
+        .order_by("-updated_at", "-pk")[:POSITIONS_ON_STATE_PAGE]
+    )
+    return {
+        "state": state,
+        "request": request,
+        "user": user,
+        "answers": answers,
+        "speaks_for": speaks_for,
+        "sees_open": speaks_for or is_secretariat(user),
+    }
