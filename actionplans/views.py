@@ -49,12 +49,10 @@ def plan_list(request):
     totals = {p.pk: (p.weighted_percent, p.total_weight) for p in progress}
     for plan in page:
         plan.weighted_percent, plan.total_weight = totals[plan.pk]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "actionplans/plan_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 
@@ -112,8 +110,6 @@ def my_items(request):
     # The status counts are an aggregate the page shows anyway: the total comes from them.
     total = status_counts.get(status, 0) if status else sum(status_counts.values())
     page = known_count_paginator(items, ITEMS_PER_PAGE, total).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "actionplans/my_items.html",
@@ -124,7 +120,6 @@ def my_items(request):
             "status_counts": [
                 (label, status_counts.get(value, 0)) for value, label in ActionItem.Status.choices
             ],
-            "query": query.urlencode(),
             "today": today,
         },
     )

@@ -55,12 +55,9 @@ def catalogue(request):
         page = CappedPaginator(practices, PRACTICES_PER_PAGE, cap=SEARCH_COUNT_CAP).get_page(
             request.GET.get("page")
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "my_states": list(MemberState.objects.of_focal_point(request.user)),
     }
     return render(request, "knowledge/catalogue.html", context, status=200 if valid else 400)

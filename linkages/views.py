@@ -67,12 +67,9 @@ def opportunity_catalogue(request):
         filters = form.filters() if form.is_bound else {}
         found = Opportunity.objects.published().matching(**filters).for_listing()
         page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "my_states": _my_states(request.user),
     }
     return render(request, "linkages/opportunity_list.html", context, status=200 if valid else 400)

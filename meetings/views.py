@@ -32,12 +32,10 @@ def meeting_list(request):
         if year := form.cleaned_data.get("year"):
             meetings = meetings.filter(start_date__year=year)
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/meeting_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 

@@ -90,6 +90,11 @@ def test_catalogue_links_the_compendium_with_the_filters_applied(client, nigeria
     )
 
 
+def test_catalogue_without_filters_links_the_compendium_of_all_practices(client, nigerian_practice):
+    page = client.get(CATALOGUE).content.decode()
+    assert 'href="/best-practices/compendium.pdf">Download the compendium of all published' in page
+
+
 @pytest.mark.parametrize(
     "query",
     [
