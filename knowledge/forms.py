@@ -74,6 +74,7 @@ class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
         ).select_related("body")
         self.fields["pillar"].choices = [("", "None of the three"), *Pillar.choices]
         self.fields["meetings"].queryset = Meeting.objects.select_related("task_force")
+        self.fields["meetings"].label_from_instance = lambda m: f"{m} ({m.start_date:%Y})"
         self.fields["action_items"].queryset = ActionItem.objects.order_by("reference")
         self.fields["meetings"].required = self.fields["action_items"].required = False
 
