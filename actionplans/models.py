@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_secretariat
@@ -437,7 +438,9 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the progress was reported: now, unless recorded after the fact (see
+    # progress_update_post). Never changed afterwards: the database refuses any UPDATE.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     percent_complete = models.PositiveSmallIntegerField(validators=PERCENT_VALIDATORS)
     status = models.CharField(max_length=12, choices=ActionItem.Status.choices)
     narrative = models.TextField()

@@ -21,15 +21,21 @@ from .tasks import notify_progress_posted, send_requested_reminders
 
 
 @transaction.atomic
-def progress_update_post(*, item, user, status, narrative, percent_complete=None, evidence=None):
+def progress_update_post(
+    *, item, user, status, narrative, percent_complete=None, evidence=None, reported_at=None
+):
     """Record a progress update and bring the item's status and percent to it, atomically.
 
     Only the Secretariat and focal points of a responsible state may post. A missing percent
-    takes the status's default; a completed item is 100%. The Secretariat is told by e-mail:
-    the notice is recorded with the update, and sent after the commit by a worker (or by the
-    sweep of pending notices when the broker is down), so that the post never fails once the
-    update is stored.
+    takes the status's default; a completed item is 100%. `reported_at` dates progress
+    recorded after the fact (a past report, the demo's history), never in the future; it is
+    now by default. The Secretariat is told by e-mail: the notice is recorded with the update,
+    and sent after the commit by a worker (or by the sweep of pending notices when the broker
+    is down), so that the post never fails once the update is stored.
     """
+    now = timezone.now()
+    if reported_at is not None and reported_at > now:
+        raise ValidationError({"reported_at": "Progress cannot be reported in the future."})
     item = ActionItem.objects.visible_to(user).select_for_update().filter(pk=item.pk).first()
     if item is None:
         raise PermissionDenied("Only focal points of a responsible state can post progress.")
@@ -41,6 +47,7 @@ def progress_update_post(*, item, user, status, narrative, percent_complete=None
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
+        created_at=reported_at or now,
     )
     if evidence:
         update.evidence = evidence

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
-from core.clock import secretariat_when
+from core.clock import long_date, secretariat_when
 from memberstates.models import MemberState
 
 from .forms import DeadlineExtensionForm
@@ -208,7 +208,7 @@ class ConsultationAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request,
                 f"“{consultation}” was circulated to its member states; answers are due by "
-                f"{consultation.deadline:%Y-%m-%d}.",
+                f"{long_date(consultation.deadline)}.",
                 messages.SUCCESS,
             )
 
@@ -262,7 +262,7 @@ class ConsultationAdmin(SimpleHistoryAdmin):
             else:
                 self.message_user(
                     request,
-                    f"The deadline is now {form.cleaned_data['deadline']:%Y-%m-%d}; "
+                    f"The deadline is now {long_date(form.cleaned_data['deadline'])}; "
                     "the focal points are told.",
                     messages.SUCCESS,
                 )

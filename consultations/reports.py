@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from core.clock import secretariat_today
+from core.clock import long_date, secretariat_today
 from core.pdf import render_pdf
 from core.spreadsheets import formula_safe
 
@@ -118,11 +118,12 @@ def _status_line(consultation):
     if consultation.is_closed:
         return (
             f"{consultation.get_result_display()} · {consultation.get_procedure_display()} · "
-            f"closed {consultation.closed_at:%Y-%m-%d}, deadline {consultation.deadline:%Y-%m-%d}"
+            f"closed {long_date(consultation.closed_at)}, "
+            f"deadline {long_date(consultation.deadline)}"
         )
     if consultation.is_open:
         return (
             f"Open · {consultation.get_procedure_display()} · "
-            f"deadline {consultation.deadline:%Y-%m-%d}"
+            f"deadline {long_date(consultation.deadline)}"
         )
     return f"Draft · {consultation.get_procedure_display()}"

@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from core import outbox
-from core.clock import secretariat_today
+from core.clock import long_date, secretariat_today
 from core.deadlines import Deadline
 from core.queue import enqueue_on_commit
 from memberstates.models import FocalPoint, MemberState
@@ -77,7 +77,7 @@ def consultation_extend(*, consultation, user, deadline, reason, today=None):
     errors = {}
     if deadline <= locked.deadline:
         errors["deadline"] = (
-            f"The new deadline must be after the current one ({locked.deadline:%Y-%m-%d})."
+            f"The new deadline must be after the current one ({long_date(locked.deadline)})."
         )
     if not reason.strip():
         errors["reason"] = "Say why the deadline is extended."

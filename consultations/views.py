@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from core.clock import secretariat_today
+from core.clock import long_date, secretariat_today
 from core.pdf import pdf_download
 from memberstates.models import MemberState
 
@@ -198,7 +198,7 @@ def consultation_answer_page(request, pk, state):
                 messages.success(
                     request,
                     f"The answer of {state} was recorded. It can be revised until "
-                    f"{consultation.deadline:%d %B %Y}.",
+                    f"{long_date(consultation.deadline)}.",
                 )
                 return redirect(consultation)
     else:

@@ -1,5 +1,6 @@
 """The Secretariat's calendar: due dates are dates in its time zone, not the server's."""
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -15,6 +16,14 @@ def secretariat_zone_name():
     """The Secretariat's time zone as people say it: "Istanbul time" for Europe/Istanbul."""
     city = settings.SECRETARIAT_TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ")
     return f"{city} time"
+
+
+def long_date(value):
+    """A date as people read it, the portal's one format: "29 April 2026". An instant gives
+    its date in the Secretariat's time zone."""
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(zoneinfo.ZoneInfo(settings.SECRETARIAT_TIME_ZONE))
+    return f"{value.day} {value:%B %Y}"
 
 
 def secretariat_when(value):

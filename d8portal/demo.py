@@ -15,7 +15,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans.models import ActionItem, ActionPlan
+from actionplans.models import ActionItem, ActionPlan, ProgressNotice
+from actionplans.services import progress_update_post
 from consultations.models import (
     Consultation,
     ConsultationAnswer,
@@ -66,12 +67,13 @@ class DemoLoader:
         self._load_mous(states)
         meetings = self._load_meetings(states, bodies, task_forces)
         self._publish(meetings)
-        self._load_action_plans(states, meetings)
+        reporters = self._reporters(users)
+        self._load_action_plans(states, meetings, reporters)
         documents = self._load_documents(meetings)
         self._load_consultations(states, documents, users)
         practices = self._load_best_practices(states, bodies, meetings, users)
         self._load_exchange_requests(practices, users)
-        self._load_partners(bodies, meetings)
+        self._load_partners(bodies, meetings, reporters)
         self._load_events(states, bodies)
         opportunities = self._load_opportunities(states, bodies)
         self._load_opportunity_interests(opportunities, users)
@@ -125,7 +127,8 @@ class DemoLoader:
 
     def _load_focal_points(self, bodies, users):
         for row in self.data["focal_points"]:
-            self._get_or_create(
+            user = users.get(row.get("user"))
+            focal_point = self._get_or_create(
                 FocalPoint,
                 email=row["email"],
                 defaults={
@@ -133,9 +136,13 @@ class DemoLoader:
                     "full_name": row["full_name"],
                     "job_title": row.get("job_title", ""),
                     "role": row.get("role", FocalPoint.Role.PRIMARY),
-                    "user": users.get(row.get("user")),
+                    "user": user,
                 },
             )
+            # Loaded first without the demo accounts: the account is what is missing.
+            if user is not None and focal_point.user_id is None:
+                focal_point.user = user
+                focal_point.save(update_fields=["user"])
 
     def _load_task_forces(self, states):
         task_forces = {}
@@ -220,7 +227,7 @@ class DemoLoader:
                 meeting.outcomes_published_at = timezone.make_aware(noon)
                 meeting.save(update_fields=["outcomes_published_at"])
 
-    def _load_action_plans(self, states, meetings):
+    def _load_action_plans(self, states, meetings, reporters):
         for row in self.data["action_plans"]:
             plan = self._get_or_create(
                 ActionPlan,
@@ -249,12 +256,39 @@ class DemoLoader:
                         "outcome": outcome,
                         "lead_state": states[item["lead"]],
                         "due_date": item["due_date"],
-                        "status": item["status"],
-                        "percent_complete": item["percent"],
                     },
                 )
                 if item.get("supporting") and not action_item.supporting_states.exists():
                     action_item.supporting_states.set([states[code] for code in item["supporting"]])
+                self._post_progress(action_item, item.get("progress", []), reporters)
+
+    def _reporters(self, users):
+        """Who posts an item's demo progress: {username: user}, and {state id: user} for the
+        states whose focal point has a demo account; the Secretariat for the others."""
+        focal_points = FocalPoint.objects.filter(user__in=users.values(), is_active=True)
+        by_state = {fp.body.state_id: fp.user for fp in focal_points.select_related("body", "user")}
+        return {"users": users, "states": by_state, "secretariat": users.get("secretariat")}
+
+    def _post_progress(self, item, history, reporters):
+        """Bring an item with no progress yet to where the demo shows it by posting its history
+        through the progress service, as its focal point would have: the item's page then tells
+        how it got there. Each update is dated as the record says (never later than now); the
+        Secretariat's notice of it counts as sent then, since this is history, not news."""
+        author = reporters["states"].get(item.lead_state_id) or reporters["secretariat"]
+        if not history or author is None or item.progress_updates.exists():
+            return  # loaded without the demo accounts, items stay not started
+        for row in history:
+            reported_at = min(self._noon(row["date"]), timezone.now())
+            update = progress_update_post(
+                item=item,
+                user=reporters["users"][row["by"]] if "by" in row else author,
+                status=row["status"],
+                percent_complete=row["percent"],
+                narrative=row["text"],
+                reported_at=reported_at,
+            )
+            ProgressNotice.objects.filter(update=update).update(sent_at=reported_at)
+            self.created["progress updates"] = self.created.get("progress updates", 0) + 1
 
     def _load_documents(self, meetings):
         documents = {}
@@ -466,7 +500,7 @@ class DemoLoader:
                     interest=interest, state=state, author=user, text=row["message"]
                 )
 
-    def _load_partners(self, bodies, meetings):
+    def _load_partners(self, bodies, meetings, reporters):
         partners = {}
         for row in self.data["partners"]:
             fields = ("kind", "name", "acronym", "country", "website", "description")
@@ -487,7 +521,6 @@ class DemoLoader:
             agreement = self._get_or_create(Agreement, title=row["title"], defaults=defaults)
             agreement_plan_ensure(agreement=agreement)
             for number, activity in enumerate(row.get("activities", []), start=1):
-                status = activity["status"]
                 item = self._get_or_create(
                     ActionItem,
                     reference=f"AGR{agreement.pk}-{number}",
@@ -496,10 +529,9 @@ class DemoLoader:
                         "title": activity["title"],
                         "lead_state": agreement.body.state,
                         "due_date": activity["due_date"],
-                        "status": status,
-                        "percent_complete": ActionItem.default_percent(status, 0),
                     },
                 )
+                self._post_progress(item, activity.get("progress", []), reporters)
                 self._get_or_create(
                     Activity,
                     item=item,

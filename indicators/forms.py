@@ -1,6 +1,7 @@
 from django import forms
 
 from core.uploads import TooLargeUploadsFormMixin, validate_upload
+from core.widgets import Checkboxes
 from memberstates.models import MemberState
 
 from .models import FIRST_YEAR, LAST_YEAR, Indicator
@@ -20,13 +21,25 @@ class SelectionForm(forms.Form):
     """A selection of figures: indicators × states × years (empty: all)."""
 
     indicator = forms.ModelMultipleChoiceField(
-        queryset=Indicator.objects.all(), to_field_name="code", required=False
+        queryset=Indicator.objects.all(),
+        to_field_name="code",
+        required=False,
+        label="Indicators",
+        widget=Checkboxes(columns=True),
     )
     state = forms.ModelMultipleChoiceField(
-        queryset=MemberState.objects.all(), to_field_name="slug", required=False
+        queryset=MemberState.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label="Member states",
+        widget=Checkboxes(columns=True),
     )
-    year_from = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
-    year_to = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    year_from = forms.IntegerField(
+        min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, label="From"
+    )
+    year_to = forms.IntegerField(
+        min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, label="To"
+    )
 
     def clean(self):
         cleaned = super().clean()

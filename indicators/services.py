@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.roles import is_secretariat
 from core import outbox
-from core.clock import secretariat_today
+from core.clock import long_date, secretariat_today
 from core.deadlines import Deadline
 from memberstates.models import FocalPoint, MemberState
 
@@ -88,7 +88,7 @@ def _check_cell(cell, *, indicators, stored, data_call, user, today):
                 f"The value is {current.get_status_display().lower()}: the Secretariat "
                 "returns it to you if it needs a change."
             ]
-        return None, [f"The deadline ({data_call.deadline:%-d %B %Y}) has passed."]
+        return None, [f"The deadline ({long_date(data_call.deadline)}) has passed."]
     if cell.value is None or str(cell.value).strip() == "":
         return {"indicator": indicator, "value": None}, []
     try:
@@ -183,7 +183,7 @@ def data_call_submit(*, data_call, state, user, today=None):
     if data_call.is_past_deadline(today) and not is_secretariat(user):
         drafts = drafts.filter(returned_at__isnull=False)
         if not drafts.exists():
-            raise ValidationError(f"The deadline ({data_call.deadline:%-d %B %Y}) has passed.")
+            raise ValidationError(f"The deadline ({long_date(data_call.deadline)}) has passed.")
     now = timezone.now()
     count = 0
     for value in drafts:

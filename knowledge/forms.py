@@ -2,6 +2,7 @@ from django import forms
 
 from actionplans.models import ActionItem
 from core.uploads import TooLargeUploadsFormMixin, validate_upload
+from core.widgets import Checkboxes
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState, SMEBody
 
@@ -42,19 +43,23 @@ class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
             "action_items",
         ]
         widgets = {
-            "themes": forms.CheckboxSelectMultiple,
+            "themes": Checkboxes(columns=True),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 10}),
             "results": forms.Textarea(attrs={"rows": 5}),
-            "meetings": forms.SelectMultiple(attrs={"size": 6}),
-            "action_items": forms.SelectMultiple(attrs={"size": 6}),
+            "meetings": Checkboxes,
+            "action_items": Checkboxes,
         }
-        labels = {"pillar": "Pillar of the Call to Action"}
+        labels = {
+            "pillar": "Pillar of the Call to Action",
+            "themes": "Themes",
+            "meetings": "Meetings where the practice was presented",
+            "action_items": "Action items the practice serves",
+        }
         help_texts = {
-            "meetings": "The meetings where the practice was presented. Hold Ctrl (⌘ on a Mac) "
-            "to choose several.",
-            "action_items": "The action items the practice serves. Hold Ctrl (⌘ on a Mac) to "
-            "choose several.",
+            "themes": "Choose all that apply.",
+            "meetings": "Choose all that apply, or none.",
+            "action_items": "Choose all that apply, or none.",
         }
 
     def __init__(self, *args, states=None, **kwargs):
@@ -69,6 +74,7 @@ class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
         ).select_related("body")
         self.fields["pillar"].choices = [("", "None of the three"), *Pillar.choices]
         self.fields["meetings"].queryset = Meeting.objects.select_related("task_force")
+        self.fields["meetings"].label_from_instance = lambda m: f"{m} ({m.start_date:%Y})"
         self.fields["action_items"].queryset = ActionItem.objects.order_by("reference")
         self.fields["meetings"].required = self.fields["action_items"].required = False
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import is_secretariat
 from core import outbox
-from core.clock import secretariat_today
+from core.clock import long_date, secretariat_today
 from core.deadlines import Deadline
 from core.queue import enqueue_on_commit
 from memberstates.models import FocalPoint, MemberState
@@ -154,7 +154,7 @@ def nomination_create(*, event, user, state, name, organisation, email, role="",
     today = today or secretariat_today()
     if not event.takes_nominations(today):
         raise ValidationError(
-            f"Registration closed on {event.registration_deadline:%d %B %Y}: no more nominations."
+            f"Registration closed on {long_date(event.registration_deadline)}: no more nominations."
         )
     taken = Nomination.objects.holding_places().filter(event=event, state=state).count()
     if taken >= event.places_per_state:

@@ -1,5 +1,8 @@
 /* Names for the admin's unnamed controls, so a screen reader announces each field:
-   - the cells of tabular inline rows carry no <label>: name them after their column and row;
+   - the cells of tabular inline rows and of a list's editable columns carry no <label>: name
+     them after their column and row;
+   - a date-and-time field's two boxes have no <label> of their own: name them after the
+     field, "date" and "time";
    - select2's autocomplete boxes name themselves after their (often empty) selection: name
      them after the field's label, and make its list of chosen items plain text.
    Runs on load and whenever the admin adds a row or select2 draws a box. */
@@ -21,20 +24,32 @@
     if (cell && row && table) {
       const column = Array.prototype.indexOf.call(row.children, cell);
       const header = table.querySelectorAll("thead tr > th")[column];
-      const number = text(row.querySelector("td.original p")) || "row " + (row.rowIndex);
+      const number = text(row.querySelector("td.original p")) || text(row.querySelector("th")) ||
+        "row " + (row.rowIndex);
       if (header && text(header)) return text(header) + " (" + number + ")";
     }
     return "";
   }
 
   function nameControls(root) {
-    root.querySelectorAll(".inline-group td input:not([type=hidden]), .inline-group td select, .inline-group td textarea")
+    root.querySelectorAll(".inline-group td input:not([type=hidden]), .inline-group td select, " +
+        ".inline-group td textarea, #result_list td input:not([type=hidden]), #result_list td select")
       .forEach(function (control) {
         if (control.labels && control.labels.length) return;
         if (control.getAttribute("aria-label")) return;
         const name = labelFor(control);
         if (name) control.setAttribute("aria-label", name);
       });
+  }
+
+  function nameDateTimes(root) {
+    root.querySelectorAll("p.datetime input:not([type=hidden])").forEach(function (input) {
+      if ((input.labels && input.labels.length) || input.getAttribute("aria-label")) return;
+      const row = input.closest(".form-row, .fieldBox");
+      const field = text(row && row.querySelector("label")).replace(/:$/, "");
+      const part = /_1$/.test(input.id) ? "time" : "date";
+      input.setAttribute("aria-label", field ? field + ", " + part : part);
+    });
   }
 
   function nameSelect2(container) {
@@ -72,6 +87,7 @@
 
   function fix(root) {
     nameControls(root);
+    nameDateTimes(root);
     scrollableInlines(root);
     // The filter widget's search icon carries an aria-label, allowed on an image only.
     root.querySelectorAll(".search-label-icon[aria-label]").forEach(function (icon) {

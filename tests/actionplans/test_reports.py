@@ -43,7 +43,7 @@ def test_report_lists_every_item_with_its_due_date_to_everyone(client, plan):
 
     assert "Action Plan for the D-8 SME Centre in Abuja" in text
     assert "NG-CTR-1" in text and "29 May 2026" in text
-    assert "TR-CTR-2" in text and "26 Feb 2027" in text
+    assert "TR-CTR-2" in text and "26 February 2027" in text
     assert response["Content-Disposition"].startswith(
         'attachment; filename="Action Plan for the D-8 SME Centre in Abuja - progress report'
     )

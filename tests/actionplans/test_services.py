@@ -1,8 +1,11 @@
 """progress_update_post: one transaction for the update and the item, then an e-mail."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from actionplans.models import ActionItem, ProgressUpdate
 from actionplans.services import progress_update_post
@@ -112,6 +115,23 @@ def test_percent_over_100_raises_and_changes_nothing(nigeria_focal, nigerias_ite
     with pytest.raises(ValidationError):
         post(nigerias_item, nigeria_focal, percent_complete=150)
 
+    assert_unchanged(nigerias_item)
+
+
+def test_an_update_is_dated_now_unless_reported_after_the_fact(nigeria_focal, nigerias_item):
+    before = timezone.now()
+    assert post(nigerias_item, nigeria_focal).created_at >= before
+    reported = timezone.make_aware(datetime.datetime(2015, 9, 21, 12))
+    update = post(nigerias_item, nigeria_focal, percent_complete=80, reported_at=reported)
+    assert ProgressUpdate.objects.get(pk=update.pk).created_at == reported
+
+
+def test_progress_reported_in_the_future_raises_and_changes_nothing(nigeria_focal, nigerias_item):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        post(nigerias_item, nigeria_focal, reported_at=tomorrow)
+
+    assert "reported_at" in caught.value.message_dict
     assert_unchanged(nigerias_item)
 
 

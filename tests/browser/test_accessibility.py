@@ -11,9 +11,12 @@ from django.test import override_settings
 from actionplans.models import ActionItem, ActionPlan
 from consultations.models import Consultation
 from d8portal.permissions import ensure_secretariat_group
+from indicators.models import DataCall, Indicator, IndicatorValue, NationalDefinition, Target
 from knowledge.models import BestPractice
+from linkages.models import Event, InterestExpression, Opportunity
 from meetings.models import Meeting, Outcome
 from memberstates.models import MemberState, MoUAccession
+from partners.models import Activity, Agreement, Partner
 from taskforces.models import TaskForce
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
@@ -140,4 +143,84 @@ def test_daily_admin_pages_have_no_serious_violation_sideways_scroll_or_console_
         (MoUAccession, "memberstates/mouaccession"),
     ]:
         paths += [f"/admin/{label}/", f"/admin/{label}/{model.objects.first().pk}/change/"]
+    assert_clean(walk(page, paths))
+
+
+# The statistics, business linkages and partners, as each reader opens them.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_linkages_and_partners_pages_have_no_serious_violation_for_the_public(
+    page, demo
+):
+    opportunity = Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED).first()
+    partner = Partner.objects.filter(agreements__is_published=True).first()
+    agreement = Agreement.objects.filter(is_published=True, kind="bilateral").first()
+    paths = [
+        "/statistics/",
+        Indicator.objects.get(code="sme-employment-share").get_absolute_url(),
+        Indicator.objects.filter(level="d8").first().get_absolute_url(),
+        Target.objects.first().get_absolute_url(),
+        "/opportunities/",
+        "/opportunities/?state=turkiye&q=textile",
+        opportunity.get_absolute_url(),
+        "/events/",
+        Event.objects.get(slug="international-msme-day-2027-green-msmes").get_absolute_url(),
+        "/partners/",
+        partner.get_absolute_url(),
+        agreement.get_absolute_url(),
+        f"/member-states/{MemberState.objects.get(slug='turkiye').slug}/",
+    ]
+    assert_clean(walk(page, paths))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_linkages_and_partners_pages_have_no_serious_violation_for_a_focal_point(
+    page, log_in, demo
+):
+    log_in("focal.turkiye", password="d8-demo-2026", login_path="/accounts/login/")
+    agreement = Agreement.objects.filter(body__acronym="KOSGEB", kind="bilateral").first()
+    activity = Activity.objects.filter(item__plan=agreement.plan).first()
+    interest = InterestExpression.objects.first()
+    paths = [
+        "/statistics/",
+        DataCall.objects.first().get_absolute_url(),
+        "/opportunities/ours/",
+        "/opportunities/new/",
+        Opportunity.objects.filter(state__slug="turkiye").first().get_absolute_url(),
+        "/interests/",
+        interest.get_absolute_url(),
+        "/events/",
+        # Open for nominations: the page has the nomination form.
+        Event.objects.get(slug="unido-undesa-capacity-building-webinar-2027").get_absolute_url(),
+        agreement.get_absolute_url(),
+        "/agreements/new/",
+        f"/agreements/{agreement.pk}/edit/",
+        f"/agreements/{agreement.pk}/activities/new/",
+        f"/agreements/{agreement.pk}/activities/{activity.pk}/",
+        "/my-state/",
+        "/accounts/calendar-feeds/",
+    ]
+    assert_clean(walk(page, paths))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_linkages_and_partners_admin_has_no_serious_violation(page, log_in, demo):
+    log_in("secretariat", password="d8-demo-2026")
+    paths = []
+    for model, label in [
+        (Indicator, "indicators/indicator"),
+        (IndicatorValue, "indicators/indicatorvalue"),
+        (DataCall, "indicators/datacall"),
+        (Target, "indicators/target"),
+        (NationalDefinition, "indicators/nationaldefinition"),
+        (Opportunity, "linkages/opportunity"),
+        (Event, "linkages/event"),
+        (InterestExpression, "linkages/interestexpression"),
+        (Partner, "partners/partner"),
+        (Agreement, "partners/agreement"),
+        (Activity, "partners/activity"),
+    ]:
+        paths += [f"/admin/{label}/", f"/admin/{label}/{model.objects.first().pk}/change/"]
+    paths += ["/admin/linkages/nomination/", "/admin/partners/agreement/add/"]
     assert_clean(walk(page, paths))

@@ -103,7 +103,7 @@ def test_a_consultation_from_circulation_to_the_compilation_of_comments(
         label="Circulate the selected drafts to their member states"
     )
     admin.get_by_role("button", name="Go").click()
-    assert "answers are due by 2026-06-04" in admin.locator("ul.messagelist").inner_text()
+    assert "answers are due by 4 June 2026" in admin.locator("ul.messagelist").inner_text()
     consultation = Consultation.objects.get()
     assert consultation.deadline == DEADLINE
 

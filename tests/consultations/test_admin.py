@@ -141,7 +141,7 @@ def test_circulate_action_opens_the_draft_with_a_month_to_answer(admin_client, p
         TODAY,
         datetime.date(2026, 6, 20),
     )
-    assert "answers are due by 2026-06-20" in messages_of(response)[0]
+    assert "answers are due by 20 June 2026" in messages_of(response)[0]
 
 
 def test_circulating_an_open_consultation_again_changes_nothing(admin_client, plan, nigeria):

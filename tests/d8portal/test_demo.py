@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from actionplans.models import ActionItem
+from actionplans.models import ActionItem, ProgressNotice
 from meetings.models import Meeting, Outcome
 from memberstates.models import MemberState, MoU
 
@@ -53,6 +53,62 @@ def test_load_demo_loads_the_record_of_the_seeds(debug):
     assert ActionItem.objects.filter(plan__proposed_by__iso_code="AZ").exists()
     assert ActionItem.objects.filter(plan__proposed_by__iso_code="NG").exists()
     assert not Outcome.objects.filter(meeting=ninth, status=Outcome.Status.DRAFT).exists()
+
+
+def _reported(items):
+    """Items whose status or percent says something happened."""
+    return items.exclude(status=ActionItem.Status.NOT_STARTED, percent_complete=0)
+
+
+@pytest.mark.django_db
+def test_every_demo_items_status_and_percent_are_its_latest_progress_update(debug):
+    call_command("load_demo")
+    reported = _reported(ActionItem.objects.all())
+    assert reported.count() >= 10
+    for item in reported:
+        latest = item.progress_updates.first()  # newest first
+        assert latest is not None, f"{item.reference} has no history"
+        assert (latest.status, latest.percent_complete) == (item.status, item.percent_complete)
+    partner_activity = ActionItem.objects.get(title="Expert exchange on SME support programmes")
+    assert partner_activity.status == ActionItem.Status.COMPLETED
+
+
+@pytest.mark.django_db
+def test_demo_progress_is_dated_in_the_past_and_told_nobody(debug, mailoutbox):
+    from django.utils import timezone
+
+    call_command("load_demo")
+    item = ActionItem.objects.get(reference="TF-SME-2015/2")
+    history = list(item.progress_updates.order_by("created_at"))
+    assert [(u.created_at.year, u.percent_complete) for u in history] == [(2015, 15), (2015, 40)]
+    assert all(u.narrative and u.created_at <= timezone.now() for u in history)
+    assert not ProgressNotice.objects.filter(sent_at__isnull=True).exists()
+    assert not [m for m in mailoutbox if m.subject.startswith("Progress on")]
+
+
+@pytest.mark.django_db
+def test_the_demo_items_page_shows_the_history_that_brought_it_to_its_percent(
+    debug, client, django_user_model
+):
+    call_command("load_demo")
+    item = ActionItem.objects.get(reference="TF-SME-2015/2")
+    client.force_login(django_user_model.objects.get(username="focal.nigeria"))
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "No progress has been posted yet" not in page
+    assert "A venue in Abuja is reserved" in page
+    assert item.percent_complete == 40
+
+
+@pytest.mark.django_db
+def test_demo_items_loaded_without_accounts_are_not_started_until_loaded_with_them(settings):
+    settings.DEBUG = False
+    call_command("load_demo", no_accounts=True)
+    assert not _reported(ActionItem.objects.all()).exists()
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert _reported(ActionItem.objects.all()).count() >= 10
+    for item in _reported(ActionItem.objects.all()):
+        assert item.progress_updates.first().percent_complete == item.percent_complete
 
 
 @pytest.mark.django_db

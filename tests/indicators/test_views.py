@@ -243,3 +243,19 @@ def test_csv_export_queries_are_constant(client, share, size, django_assert_max_
 
 def test_statistics_index_lists_the_indicators(client, share):
     assert "SME share of employment" in client.get("/statistics/").content.decode()
+
+
+def test_statistics_index_offers_indicators_and_states_as_checkboxes(client, share, nigeria):
+    page = client.get("/statistics/").content.decode()
+    assert "<select" not in page
+    assert "<legend>Indicators</legend>" in page and "<legend>Member states</legend>" in page
+    assert 'type="checkbox" name="indicator" value="sme-employment-share"' in page
+    assert 'type="checkbox" name="state" value="nigeria"' in page
+
+
+def test_export_of_two_ticked_states_has_both_and_no_other(client, share, nigeria, turkiye):
+    third = MemberStateFactory()
+    for state in (nigeria, turkiye, third):
+        IndicatorValueFactory(indicator=share, state=state, year=2024)
+    rows = _csv(client.get("/statistics/export.csv", {"state": ["nigeria", "turkiye"]}))
+    assert sorted(r["scope"] for r in rows) == ["Nigeria", "Türkiye"]

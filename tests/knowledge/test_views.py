@@ -2,6 +2,7 @@
 submit and attach what, guessing ids included, and constant query counts."""
 
 import itertools
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -12,8 +13,10 @@ from django_countries import countries
 
 from knowledge.models import BestPractice, BestPracticeAttachment, Pillar
 from tests.factories import (
+    ActionItemFactory,
     BestPracticeFactory,
     FocalPointFactory,
+    MeetingFactory,
     MemberStateFactory,
     SMEBodyFactory,
     ThemeFactory,
@@ -307,6 +310,83 @@ def test_bad_fields_are_shown_and_nothing_is_saved(client, nigeria_focal, smedan
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not BestPractice.objects.exists()
+
+
+@pytest.fixture
+def links(db):
+    """Meetings, action items and themes a practice may be linked to."""
+    return {
+        "meetings": [MeetingFactory(title=f"Meeting {n}") for n in range(3)],
+        "action_items": [ActionItemFactory() for _ in range(3)],
+        "themes": [ThemeFactory() for _ in range(3)],
+    }
+
+
+def _pks(objects):
+    return [obj.pk for obj in objects]
+
+
+def test_the_practice_form_offers_its_links_as_checkboxes_in_fieldsets(
+    client, nigeria_focal, smedan, links
+):
+    client.force_login(nigeria_focal)
+    page = client.get("/best-practices/new/").content.decode()
+    assert not re.search(r"<select[^>]*multiple", page) and "Hold Ctrl" not in page
+    for name in ("meetings", "action_items", "themes"):
+        for obj in links[name]:
+            assert f'type="checkbox" name="{name}" value="{obj.pk}"' in page
+    for legend in ("Themes", "Meetings where the practice was presented", "Action items"):
+        assert re.search(rf"<fieldset[^>]*>\s*<legend[^>]*>{legend}", page), legend
+
+
+def test_a_focal_point_links_several_meetings_action_items_and_themes(
+    client, nigeria_focal, smedan, links
+):
+    client.force_login(nigeria_focal)
+    chosen = {name: objects[:2] for name, objects in links.items()}
+    response = client.post(
+        "/best-practices/new/", _form(smedan, save="", **{n: _pks(o) for n, o in chosen.items()})
+    )
+    assert response.status_code == 302
+    practice = BestPractice.objects.get()
+    for name, objects in chosen.items():
+        assert set(getattr(practice, name).all()) == set(objects)
+
+
+def test_editing_a_draft_replaces_its_links_with_the_boxes_ticked(
+    client, nigeria_focal, nigerian_draft, smedan, links
+):
+    nigerian_draft.meetings.set(links["meetings"][:1])
+    client.force_login(nigeria_focal)
+    ticked = links["meetings"][1:]
+    client.post(f"/best-practices/{nigerian_draft.pk}/edit/", _form(smedan, meetings=_pks(ticked)))
+    assert set(nigerian_draft.meetings.all()) == set(ticked)
+
+
+def test_an_unknown_choice_among_the_boxes_is_a_field_error_and_nothing_is_saved(
+    client, nigeria_focal, smedan, links
+):
+    client.force_login(nigeria_focal)
+    meetings = [*_pks(links["meetings"][:2]), 999999]
+    response = client.post("/best-practices/new/", _form(smedan, meetings=meetings))
+    assert response.status_code == 200
+    assert "meetings" in response.context["form"].errors
+    page = response.content.decode()
+    assert 'href="#id_meetings_0"' in page  # the error summary leads to the first box
+    assert 'id="id_meetings_0"' in page
+    assert not BestPractice.objects.exists()
+
+
+def test_a_bad_edit_keeps_the_drafts_links(client, nigeria_focal, nigerian_draft, smedan, links):
+    nigerian_draft.meetings.set(links["meetings"][:1])
+    client.force_login(nigeria_focal)
+    data = _form(smedan, title=" ", meetings=_pks(links["meetings"][1:]))
+    response = client.post(f"/best-practices/{nigerian_draft.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "title" in response.context["form"].errors
+    nigerian_draft.refresh_from_db()
+    assert nigerian_draft.title == "Recycling of waste by small enterprises"
+    assert list(nigerian_draft.meetings.all()) == links["meetings"][:1]
 
 
 @pytest.mark.parametrize("persona", ["delegate", "secretariat"])
