@@ -92,6 +92,7 @@ def test_public_pages_have_no_serious_violation_sideways_scroll_or_console_error
         f"/member-states/{MemberState.objects.get(slug='nigeria').slug}/",
         "/best-practices/",
         f"/best-practices/{practice.pk}/",
+        "/action-plans/",
         ActionPlan.objects.first().get_absolute_url(),
         "/consultations/",
         "/accounts/login/",
