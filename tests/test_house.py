@@ -64,3 +64,15 @@ def test_the_walk_sees_an_upward_import(tmp_path):
     module = tmp_path / "example.py"
     module.write_text("def f():\n    from consultations.models import Consultation\n")
     assert list(imported_apps(module)) == [(2, "consultations")]
+
+
+def test_pages_ask_whether_the_reader_is_the_secretariat_in_one_place():
+    """Templates use `is_secretariat` (accounts.roles, through the context processor); the
+    admin's own templates may keep Django's `is_staff`."""
+    spelled_out = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "admin" not in path.relative_to(ROOT / "templates").parts
+        and "is_staff" in path.read_text()
+    ]
+    assert spelled_out == []
