@@ -7,17 +7,21 @@ from django.db import migrations
 from django.db.models import Index
 
 
-def forbid_update_trigger(table, *, when, message):
+def forbid_update_trigger(table, *, when, message, sqlite_only=False):
     """A migration operation that makes the database refuse UPDATEs of rows matching `when`.
 
     `when` is an SQL condition on OLD (e.g. "OLD.status = 'final'"); both PostgreSQL and
     SQLite raise an integrity error, so a bypassed model method still cannot rewrite history.
+    SQLite drops a table's triggers when a migration rebuilds the table: `sqlite_only=True`
+    installs the trigger again there (if missing) and leaves PostgreSQL as it is.
     """
     name = f"{table}_forbid_update"
 
     def install(apps, schema_editor):
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
+            if sqlite_only:
+                return
             schema_editor.execute(
                 f"""
                 CREATE FUNCTION {name}() RETURNS trigger AS $$
@@ -32,7 +36,7 @@ def forbid_update_trigger(table, *, when, message):
         elif vendor == "sqlite":
             schema_editor.execute(
                 f"""
-                CREATE TRIGGER {name} BEFORE UPDATE ON {table}
+                CREATE TRIGGER IF NOT EXISTS {name} BEFORE UPDATE ON {table}
                     FOR EACH ROW WHEN {when} BEGIN SELECT RAISE(ABORT, '{message}'); END;
                 """
             )
@@ -40,6 +44,8 @@ def forbid_update_trigger(table, *, when, message):
             raise ImproperlyConfigured(f"The portal runs on PostgreSQL or SQLite, not {vendor}.")
 
     def uninstall(apps, schema_editor):
+        if sqlite_only:
+            return
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();")
         else:

@@ -1,9 +1,16 @@
 import datetime
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
@@ -158,3 +165,24 @@ def test_a_database_from_before_the_house_migrates_with_every_row_token_and_perm
     assert comment.consultation.states.count() == 2
     assert {p.pk for p in group_permissions} == permission_ids
     assert {p.content_type.app_label for p in group_permissions} == {"consultations"}
+
+
+def test_the_embedded_database_keeps_every_trigger_that_refuses_rewriting_history(tmp_path):
+    """SQLite drops a table's triggers when a migration rebuilds the table (as `make run`'s
+    embedded database would show): after every migration, each is still there."""
+    database = tmp_path / "portal.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{database}"},
+        check=True,
+        timeout=300,
+    )
+    with sqlite3.connect(database) as db:
+        triggers = {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert triggers >= {
+        "meetings_outcome_forbid_update",
+        "actionplans_progressupdate_forbid_update",
+    }
