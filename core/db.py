@@ -1,5 +1,8 @@
-"""Database rules that constraints cannot express, installed by migrations as triggers, and
-indexes that must work on both PostgreSQL and the embedded SQLite."""
+"""Database rules that constraints cannot express, installed by migrations as triggers,
+indexes that must work on both PostgreSQL and the embedded SQLite, and the cleaning of the text
+a visitor types into a full-text search."""
+
+import re
 
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ImproperlyConfigured
@@ -95,3 +98,21 @@ class PortableGinIndex(GinIndex):
         if schema_editor.connection.vendor == "postgresql":
             return super().create_sql(model, schema_editor, using=using, **kwargs)
         return Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+
+
+# The text search configuration of stored vectors (the migrations' triggers) and of queries:
+# English stemming, so "clusters" finds "cluster".
+SEARCH_CONFIG = "english"
+# In a web search "-" before a word leaves the word out. A "-" before no word (a space, an
+# operator sign, another "-", the end) negates nothing, and a run of them overflows PostgreSQL's
+# query parser ("tsquery stack too small"): such hyphens are dropped before parsing.
+STRAY_HYPHEN = re.compile(r"-(?=[\s!&|()<:-]|$)")
+
+
+def websearch_text(text, max_length):
+    """`text` as a web search to parse (websearch_to_tsquery): spaces collapsed, hyphens that
+    negate nothing dropped, at most `max_length` characters; "" when nothing is left."""
+    # Cleaned on a bounded prefix: a megabyte of spaces costs no more than a short text.
+    text = " ".join(STRAY_HYPHEN.sub(" ", text[: max_length * 4]).split())[:max_length]
+    # The cut may leave a hyphen at the end, negating nothing.
+    return STRAY_HYPHEN.sub("", text).strip()

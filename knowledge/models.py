@@ -1,4 +1,3 @@
-import re
 import uuid
 from pathlib import PurePath
 
@@ -14,21 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from core.db import PortableGinIndex
+from core.db import SEARCH_CONFIG, PortableGinIndex, websearch_text
 from core.uploads import validate_upload
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState, SMEBody
 
-# The text search configuration of the search vector (see migration 0002's trigger) and of
-# queries: English stemming, so "clusters" finds "cluster".
-SEARCH_CONFIG = "english"
 # Longer search texts are refused: no one types more, and it bounds the work of a query.
 SEARCH_MAX_LENGTH = 200
 FIRST_YEAR, LAST_YEAR = 1950, 2100
-# In a web search "-" before a word leaves the word out. A "-" before no word (a space, an
-# operator sign, another "-", the end) negates nothing, and a run of them overflows PostgreSQL's
-# query parser ("tsquery stack too small"): such hyphens are dropped before parsing.
-STRAY_HYPHEN = re.compile(r"-(?=[\s!&|()<:-]|$)")
 
 
 class Pillar(models.TextChoices):
@@ -111,8 +103,7 @@ class BestPracticeQuerySet(models.QuerySet):
         then description and results), parsed as a web search (quotes, "or", "-word"), which
         accepts any input. Elsewhere (the embedded SQLite): every word must appear somewhere.
         """
-        text = " ".join(STRAY_HYPHEN.sub(" ", text[: SEARCH_MAX_LENGTH * 4]).split())
-        text = text[:SEARCH_MAX_LENGTH]
+        text = websearch_text(text, SEARCH_MAX_LENGTH)
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
