@@ -5,6 +5,7 @@ a visitor types into a full-text search."""
 import re
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 from django.db.models import Index
@@ -116,3 +117,22 @@ def websearch_text(text, max_length):
     text = " ".join(STRAY_HYPHEN.sub(" ", text[: max_length * 4]).split())[:max_length]
     # The cut may leave a hyphen at the end, negating nothing.
     return STRAY_HYPHEN.sub("", text).strip()
+
+
+class WebSearchQuery(SearchQuery):
+    """`text` as a web search ("quotes", or, -word) in SEARCH_CONFIG, passed to PostgreSQL as a
+    sub-select.
+
+    PostgreSQL computes a sub-select once, as a parameter whose value the planner does not read:
+    it plans the match with the default selectivity of a text search, not the words' statistics.
+    With them, a word found in most rows is planned as a read of every row, each row's full
+    vector fetched from TOAST and matched; the GIN index finds the same rows reading no vector
+    at all, several times faster (bench/knowledge_search.py). For a rare word both plans agree.
+    """
+
+    def __init__(self, text):
+        super().__init__(text, config=SEARCH_CONFIG, search_type="websearch")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        return f"(SELECT {sql})", params

@@ -2,7 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from core.db import SEARCH_CONFIG, PortableGinIndex, websearch_text
+from core.db import PortableGinIndex, WebSearchQuery, websearch_text
 from core.uploads import validate_upload
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState, SMEBody
@@ -107,10 +107,10 @@ class BestPracticeQuerySet(models.QuerySet):
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            query = WebSearchQuery(text)
             return (
                 self.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("rank_vector"), query))
+                .alias(rank=SearchRank(F("rank_vector"), query))
                 .order_by("-rank", "-published_at", "pk")
             )
         matches = Q()

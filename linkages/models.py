@@ -7,7 +7,7 @@ import zoneinfo
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connections, models, transaction
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from core.db import SEARCH_CONFIG, PortableGinIndex, websearch_text
+from core.db import PortableGinIndex, WebSearchQuery, websearch_text
 from core.models import OutboxMessage
 from core.uploads import validate_upload
 from memberstates.models import MemberState, SMEBody
@@ -88,7 +88,7 @@ class OpportunityQuerySet(models.QuerySet):
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            query = WebSearchQuery(text)
             return (
                 self.filter(search_vector=query)
                 .annotate(rank=SearchRank(F("search_vector"), query))
