@@ -83,6 +83,11 @@ class BestPracticeQuerySet(models.QuerySet):
     def for_listing(self):
         return self.without_vector().select_related("state", "body").prefetch_related("themes")
 
+    def for_cards(self):
+        """What the catalogue's cards show: without the description and results, the long
+        texts a card leaves out."""
+        return self.for_listing().defer("description", "results")
+
     def for_state_page(self):
         """A member state's published practices by pillar, for its page (reached from the
         state through the reverse relation `best_practices`)."""
