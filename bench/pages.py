@@ -45,9 +45,11 @@ def pages(database):
 
     url = f"postgresql://postgres@127.0.0.1:5432/{database}"
     with psycopg.connect(url) as c:
+        # The demo alone has no progress updates: then its first item.
         busiest = c.execute(
-            "SELECT item_id FROM actionplans_progressupdate GROUP BY item_id "
-            "ORDER BY count(*) DESC, item_id LIMIT 1"
+            "SELECT i.id FROM actionplans_actionitem i "
+            "LEFT JOIN actionplans_progressupdate u ON u.item_id = i.id "
+            "GROUP BY i.id ORDER BY count(u.id) DESC, i.id LIMIT 1"
         ).fetchone()[0]
         plan = c.execute(
             "SELECT p.slug FROM actionplans_actionplan p JOIN actionplans_actionitem i "
@@ -165,9 +167,9 @@ def measure(path, cookie):
     }
 
 
-def query_counts(database, page_list, code_dir):
+def query_counts(database, page_list, code_dir, static_root):
     """{path: queries} in-process on the database, as the test client sees each page."""
-    env = production_env(database, tempfile.gettempdir())
+    env = production_env(database, static_root)
     code = f"""
 import json, django
 django.setup()
@@ -186,15 +188,12 @@ for name, reader, path in {page_list!r}:
     counts[name] = len(queries) if status == 200 else f"HTTP {{status}}"
 print(json.dumps(counts))
 """
-    out = subprocess.run(
-        [code_python(code_dir), "-c", code],
-        env=env,
-        cwd=code_dir,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run(
+        [code_python(code_dir), "-c", code], env=env, cwd=code_dir, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"counting the queries on {database} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def load():
@@ -221,6 +220,9 @@ def main():
         [*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=code_dir, check=True
     )
     page_list = pages(args.database)
+    # Counted first: a page that fails here fails before minutes of timing.
+    counts = query_counts(args.database, page_list, code_dir, static_root)
+    small = query_counts(args.small, pages(args.small), code_dir, static_root) if args.small else {}
     print(f"serving {code_dir} on {args.database}; load average {load()}", flush=True)
     server = subprocess.Popen(
         [
@@ -249,8 +251,6 @@ def main():
     finally:
         server.terminate()
         server.wait()
-    counts = query_counts(args.database, page_list, code_dir)
-    small = query_counts(args.small, pages(args.small), code_dir) if args.small else {}
     for name in figures:
         figures[name]["queries"] = counts.get(name)
         figures[name]["queries_small"] = small.get(name)
