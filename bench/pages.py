@@ -1,7 +1,7 @@
 """Serve the portal with gunicorn in production settings and time its busiest pages.
 
     .venv/bin/python bench/tenyears.py d8portal_tenyears      # once: the ten-year data set
-    .venv/bin/python bench/tenyears.py d8portal_small --small # once: the demo alone
+    .venv/bin/python bench/tenyears.py d8portal_small --small # once: the demo, 3 updates
     .venv/bin/python bench/pages.py d8portal_tenyears --small d8portal_small \
         --save bench/results/pages-after.json --compare bench/results/pages-before.json
 
@@ -45,7 +45,7 @@ def pages(database):
 
     url = f"postgresql://postgres@127.0.0.1:5432/{database}"
     with psycopg.connect(url) as c:
-        # The demo alone has no progress updates: then its first item.
+        # Without progress updates (a bare demo), the first item.
         busiest = c.execute(
             "SELECT i.id FROM actionplans_actionitem i "
             "LEFT JOIN actionplans_progressupdate u ON u.item_id = i.id "
@@ -203,7 +203,7 @@ def load():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("database")
-    parser.add_argument("--small", help="a database with the demo alone, for query counts")
+    parser.add_argument("--small", help="a database of the demo (tenyears.py --small), for counts")
     parser.add_argument("--save", help="write the figures to this JSON file")
     parser.add_argument("--compare", help="print an earlier run's p50/p99 beside")
     parser.add_argument(

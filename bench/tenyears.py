@@ -1,7 +1,7 @@
 """Build the ten-year data set on a PostgreSQL database it names, in a few minutes.
 
     .venv/bin/python bench/tenyears.py d8portal_tenyears
-    .venv/bin/python bench/tenyears.py d8portal_small --small   # the demo alone
+    .venv/bin/python bench/tenyears.py d8portal_small --small   # the demo, 3 progress updates
     .venv/bin/python bench/tenyears.py d8portal_tenyears_before --code-dir /work/h-before
 
 It creates the database if missing, migrates it, loads the demo (states, bodies, focal points,
@@ -205,6 +205,25 @@ STATEMENTS = [
 ]
 
 
+# The demo alone has no progress updates: three on its first item, so that the item page reads
+# a history at both sizes.
+SMALL_STATEMENTS = [
+    (
+        "progress updates",
+        """
+        INSERT INTO actionplans_progressupdate (item_id, author_id, created_at, percent_complete,
+            status, narrative, evidence, evidence_name)
+        SELECT (SELECT min(id) FROM actionplans_actionitem),
+            (SELECT id FROM auth_user WHERE username = 'focal.nigeria'),
+            now() - make_interval(days => 30 * (4 - u)), u * 10, 'in_progress',
+            'Progress report ' || u || '.', '', ''
+        FROM generate_series(1, 3) u
+        WHERE NOT EXISTS (SELECT 1 FROM actionplans_progressupdate)
+        """,
+    ),
+]
+
+
 def build(small):
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -214,6 +233,10 @@ def build(small):
     call_command("migrate", verbosity=0)
     load_demo(with_accounts=True)
     if small:
+        for name, sql in SMALL_STATEMENTS:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                print(f"{name}: {cursor.rowcount:,} rows", flush=True)
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM meetings_meeting WHERE slug = 'bench-session-1'")
@@ -234,7 +257,7 @@ def build(small):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("database")
-    parser.add_argument("--small", action="store_true", help="the demo alone")
+    parser.add_argument("--small", action="store_true", help="the demo, 3 progress updates")
     parser.add_argument(
         "--code-dir", default=str(ROOT), help="the checkout that migrates (default: this)"
     )
