@@ -27,6 +27,10 @@ QUERIES = {
     "my items, first page (focal point)": ActionItem.objects.visible_to(focal_point).order_by(
         "due_date", "pk"
     )[:25],
+    "my items, counted by status (focal point)": ActionItem.objects.visible_to(focal_point)
+    .order_by()
+    .values("status")
+    .annotate(n=django.db.models.Count("pk")),
     "an item's history, first page": ProgressUpdate.objects.filter(item=busiest)[:20],
     "catalogue, first page": BestPractice.objects.published().without_vector()[:20],
 }

@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 from django.db.models import Index
+from django.db.models.lookups import In
 
 
 def forbid_update_trigger(table, *, when, message):
@@ -136,3 +137,18 @@ class WebSearchQuery(SearchQuery):
     def as_sql(self, compiler, connection, function=None, template=None):
         sql, params = super().as_sql(compiler, connection, function, template)
         return f"(SELECT {sql})", params
+
+
+class InRunFirst(In):
+    """`field IN (subquery)`, which PostgreSQL runs once before the query, as an array, so that an
+    index on the field can serve it: `InRunFirst(F("lead_state"), states.values("pk"))`.
+
+    A plain IN subquery joined to another condition by OR is tested row by row (a hashed
+    subplan), which reads the whole table; `= ANY(ARRAY(subquery))` lets PostgreSQL combine the
+    two conditions' indexes (a BitmapOr). Elsewhere, and for a list of values, a plain IN.
+    """
+
+    def get_rhs_op(self, connection, rhs):
+        if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
+            return f"= ANY(ARRAY{rhs})"
+        return super().get_rhs_op(connection, rhs)

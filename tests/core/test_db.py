@@ -1,8 +1,12 @@
-"""The cleaning of the text typed into a full-text search, shared by every catalogue."""
+"""Database helpers: the cleaning of the text typed into a full-text search, shared by every
+catalogue, and IN subqueries PostgreSQL runs first."""
 
 import pytest
+from django.db.models import F
 
-from core.db import websearch_text
+from core.db import InRunFirst, websearch_text
+from memberstates.models import MemberState, SMEBody
+from tests.factories import MemberStateFactory, SMEBodyFactory
 
 
 def test_spaces_are_collapsed_and_the_text_trimmed():
@@ -42,3 +46,27 @@ def test_a_cut_leaves_no_hyphen_at_the_end():
 
 def test_a_long_run_of_spaces_is_cleaned_on_a_bounded_prefix():
     assert websearch_text("a" + " " * 1_000_000 + "b", 200) == "a"
+
+
+@pytest.mark.django_db
+def test_in_run_first_finds_what_in_finds():
+    asia = [MemberStateFactory(name=f"Asia {n}", iso_code=code) for n, code in enumerate("FR DE")]
+    for state in [*asia, MemberStateFactory(name="Africa", iso_code="IT")]:
+        SMEBodyFactory(state=state)
+    states = MemberState.objects.filter(name__startswith="Asia")
+
+    found = SMEBody.objects.filter(InRunFirst(F("state"), states.values("pk")))
+
+    assert set(found) == set(SMEBody.objects.filter(state__in=states))
+    assert "= ANY(ARRAY(SELECT" in str(found.query)
+
+
+@pytest.mark.django_db
+def test_in_run_first_of_a_list_of_values_is_a_plain_in():
+    state = MemberStateFactory(iso_code="FR")
+    body = SMEBodyFactory(state=state)
+
+    found = SMEBody.objects.filter(InRunFirst(F("state"), [state.pk]))
+
+    assert list(found) == [body]
+    assert "ANY" not in str(found.query)
