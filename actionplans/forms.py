@@ -1,6 +1,7 @@
 from django import forms
 
 from core.uploads import TooLargeUploadsFormMixin, validate_upload
+from core.widgets import LongSelect
 from memberstates.models import MemberState
 
 from .models import ActionItem, ActionPlan
@@ -101,7 +102,13 @@ class MyItemsFilterForm(forms.Form):
         ("reference", "Reference"),
     ]
 
-    plan = forms.ModelChoiceField(ActionPlan.objects.all(), required=False, empty_label="All plans")
+    # Every plan of the record: their titles alone, written without a template per option.
+    plan = forms.ModelChoiceField(
+        ActionPlan.objects.only("title"),
+        required=False,
+        empty_label="All plans",
+        widget=LongSelect,
+    )
     status = forms.ChoiceField(
         choices=[("", "Any status"), *ActionItem.Status.choices], required=False
     )

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
+from core.db import InRunFirst
 from core.models import OutboxMessage
 from core.uploads import validate_upload
 from meetings.models import Meeting, Outcome
@@ -183,9 +184,14 @@ class ActionPlan(models.Model):
 
 def responsible_states_are(states):
     """The condition "a state of `states` leads or supports the item", written so that
-    PostgreSQL answers it with one hashed subquery, not a subquery per item."""
+    PostgreSQL runs each subquery once and answers the OR from the indexes on the lead state
+    and the id (`states` a queryset or a list)."""
     supported = ActionItem.supporting_states.through.objects.filter(memberstate__in=states)
-    return Q(lead_state__in=states) | Q(pk__in=supported.values("actionitem_id"))
+    if isinstance(states, models.QuerySet):
+        led = Q(InRunFirst(F("lead_state"), states.values("pk")))
+    else:
+        led = Q(lead_state__in=states)
+    return led | Q(InRunFirst(F("pk"), supported.values("actionitem_id")))
 
 
 class ActionItemQuerySet(models.QuerySet):

@@ -27,12 +27,26 @@ QUERIES = {
     "my items, first page (focal point)": ActionItem.objects.visible_to(focal_point).order_by(
         "due_date", "pk"
     )[:25],
+    "my items, counted by status (focal point)": ActionItem.objects.visible_to(focal_point)
+    .order_by()
+    .values("status")
+    .annotate(n=django.db.models.Count("pk")),
     "an item's history, first page": ProgressUpdate.objects.filter(item=busiest)[:20],
     "catalogue, first page": BestPractice.objects.published().without_vector()[:20],
-    "catalogue, search for a common word": BestPractice.objects.published()
-    .search("training")
-    .without_vector()[:20],
 }
+# The catalogue's search as CappedPaginator runs it: the capped count, then the page's keys (the
+# ranking), then the page's rows by key.
+for word in ["training", "guarantee"]:
+    found = BestPractice.objects.published().search(word).for_listing()
+    keys = list(found.values_list("pk", flat=True)[:20])
+    QUERIES |= {
+        f"catalogue, search for {word!r}: the count, capped": found.order_by().values("pk")[:1001],
+        f"catalogue, search for {word!r}: the first page's keys": found.values("pk")[:20],
+        f"catalogue, search for {word!r}: the first page's rows": found.order_by().filter(
+            pk__in=keys
+        ),
+    }
+print(f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 for name, queryset in QUERIES.items():
     print(f"== {name}")
     print(queryset.explain(analyze=True))

@@ -1,9 +1,17 @@
 """Serve the portal with gunicorn in production settings and time its busiest pages.
 
     .venv/bin/python bench/tenyears.py d8portal_tenyears      # once: the ten-year data set
-    .venv/bin/python bench/tenyears.py d8portal_small --small # once: the demo alone
+    .venv/bin/python bench/tenyears.py d8portal_small --small # once: the demo, 3 updates
     .venv/bin/python bench/pages.py d8portal_tenyears --small d8portal_small \
         --save bench/results/pages-after.json --compare bench/results/pages-before.json
+
+With --code-dir it serves and counts the code of another checkout instead (a worktree of an
+earlier commit, with its own .venv when it has one), on a database migrated by that code:
+
+    git worktree add /work/h-before 183181c^1
+    .venv/bin/python bench/tenyears.py d8portal_tenyears_before --code-dir /work/h-before
+    .venv/bin/python bench/pages.py d8portal_tenyears_before --code-dir /work/h-before \
+        --small d8portal_small_before --save bench/results/pages-before.json
 
 For each page: p50 and p99 of one request at a time and at 8 connections (threads of keep-alive
 HTTP connections), and its SQL query count at both sizes (in-process, Django's test client).
@@ -37,9 +45,11 @@ def pages(database):
 
     url = f"postgresql://postgres@127.0.0.1:5432/{database}"
     with psycopg.connect(url) as c:
+        # Without progress updates (a bare demo), the first item.
         busiest = c.execute(
-            "SELECT item_id FROM actionplans_progressupdate GROUP BY item_id "
-            "ORDER BY count(*) DESC, item_id LIMIT 1"
+            "SELECT i.id FROM actionplans_actionitem i "
+            "LEFT JOIN actionplans_progressupdate u ON u.item_id = i.id "
+            "GROUP BY i.id ORDER BY count(u.id) DESC, i.id LIMIT 1"
         ).fetchone()[0]
         plan = c.execute(
             "SELECT p.slug FROM actionplans_actionplan p JOIN actionplans_actionitem i "
@@ -76,7 +86,13 @@ def production_env(database, static_root):
     }
 
 
-def session_cookie(env, username):
+def code_python(code_dir):
+    """The Python of the checkout: its own virtual environment's when it has one."""
+    own = Path(code_dir) / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
+
+
+def session_cookie(env, username, code_dir):
     """A session of the user, made in the database the server reads."""
     code = (
         "import django; django.setup();"
@@ -89,7 +105,12 @@ def session_cookie(env, username):
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
     )
     key = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        [code_python(code_dir), "-c", code],
+        env=env,
+        cwd=code_dir,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     return f"sessionid={key}"
 
@@ -142,12 +163,13 @@ def measure(path, cookie):
         "p50_8": eight["p50"],
         "p99_8": eight["p99"],
         "rps_8": len(results) / elapsed,
+        "load": os.getloadavg()[0],  # a run beside other work shows here
     }
 
 
-def query_counts(database, page_list):
+def query_counts(database, page_list, code_dir, static_root):
     """{path: queries} in-process on the database, as the test client sees each page."""
-    env = production_env(database, tempfile.gettempdir())
+    env = production_env(database, static_root)
     code = f"""
 import json, django
 django.setup()
@@ -166,28 +188,45 @@ for name, reader, path in {page_list!r}:
     counts[name] = len(queries) if status == 200 else f"HTTP {{status}}"
 print(json.dumps(counts))
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run(
+        [code_python(code_dir), "-c", code], env=env, cwd=code_dir, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"counting the queries on {database} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load():
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("database")
-    parser.add_argument("--small", help="a database with the demo alone, for query counts")
+    parser.add_argument("--small", help="a database of the demo (tenyears.py --small), for counts")
     parser.add_argument("--save", help="write the figures to this JSON file")
     parser.add_argument("--compare", help="print an earlier run's p50/p99 beside")
+    parser.add_argument(
+        "--code-dir", default=str(ROOT), help="the checkout whose code is served (default: this)"
+    )
     args = parser.parse_args()
+    code_dir = str(Path(args.code_dir).resolve())
+    python = code_python(code_dir)
 
     static_root = tempfile.mkdtemp(prefix="d8bench-static-")
     env = production_env(args.database, static_root)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    manage = [python, "manage.py"]
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=code_dir, check=True
+    )
     page_list = pages(args.database)
+    # Counted first: a page that fails here fails before minutes of timing.
+    counts = query_counts(args.database, page_list, code_dir, static_root)
+    small = query_counts(args.small, pages(args.small), code_dir, static_root) if args.small else {}
+    print(f"serving {code_dir} on {args.database}; load average {load()}", flush=True)
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"),
+            str(Path(python).parent / "gunicorn"),
             "d8portal.wsgi",
             "-w",
             "2",
@@ -197,7 +236,7 @@ def main():
             "warning",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=code_dir,
     )
     try:
         for _ in range(100):
@@ -206,34 +245,38 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        cookies = {
-            reader: session_cookie(env, reader) for reader in {r for _, r, _ in page_list} if reader
-        }
+        readers = {reader for _, reader, _ in page_list if reader}
+        cookies = {reader: session_cookie(env, reader, code_dir) for reader in readers}
         figures = {name: measure(path, cookies.get(reader)) for name, reader, path in page_list}
     finally:
         server.terminate()
         server.wait()
-    counts = query_counts(args.database, page_list)
-    small = query_counts(args.small, pages(args.small)) if args.small else {}
     for name in figures:
         figures[name]["queries"] = counts.get(name)
         figures[name]["queries_small"] = small.get(name)
 
     before = json.loads(Path(args.compare).read_text()) if args.compare else {}
-    header = f"{'page':40} {'p50':>7} {'p99':>7} {'p50@8':>7} {'p99@8':>7} {'req/s@8':>8} queries"
+    header = (
+        f"{'page':40} {'p50':>7} {'p99':>7} {'p50@8':>7} {'p99@8':>7} {'req/s@8':>8} "
+        f"{'load':>5} queries"
+    )
     if before:
-        header += f"   | before: {'p50':>7} {'p99':>7} {'p50@8':>7} {'p99@8':>7}"
+        header += f"   | before: {'p50':>7} {'p99':>7} {'p50@8':>7} {'p99@8':>7} queries"
     print(header)
     for name, f in figures.items():
         line = (
             f"{name:40} {f['p50']:7.1f} {f['p99']:7.1f} {f['p50_8']:7.1f} {f['p99_8']:7.1f} "
-            f"{f['rps_8']:8.0f} {f['queries']} (small: {f['queries_small']})"
+            f"{f['rps_8']:8.0f} {f['load']:5.1f} {f['queries']} (small: {f['queries_small']})"
         )
         if name in before:
             b = before[name]
-            line += f"   | {b['p50']:7.1f} {b['p99']:7.1f} {b['p50_8']:7.1f} {b['p99_8']:7.1f}"
+            line += (
+                f"   | {b['p50']:7.1f} {b['p99']:7.1f} {b['p50_8']:7.1f} {b['p99_8']:7.1f} "
+                f"{b['queries']} (small: {b['queries_small']})"
+            )
         print(line)
     print("milliseconds; one request at a time, then 8 connections; gunicorn -w 2, DEBUG=false")
+    print(f"load average {load()}")
     if args.save:
         Path(args.save).parent.mkdir(parents=True, exist_ok=True)
         Path(args.save).write_text(json.dumps(figures, indent=1))

@@ -1,7 +1,8 @@
 """Build the ten-year data set on a PostgreSQL database it names, in a few minutes.
 
     .venv/bin/python bench/tenyears.py d8portal_tenyears
-    .venv/bin/python bench/tenyears.py d8portal_small --small   # the demo alone
+    .venv/bin/python bench/tenyears.py d8portal_small --small   # the demo, 3 progress updates
+    .venv/bin/python bench/tenyears.py d8portal_tenyears_before --code-dir /work/h-before
 
 It creates the database if missing, migrates it, loads the demo (states, bodies, focal points,
 demo accounts), then adds, with set-based INSERT … SELECT statements: 218 meetings with 4,037
@@ -10,8 +11,13 @@ final outcomes, 204 action plans with 50,019 action items (a third with a suppor
 (one item with 1,000 of them), 10,008 published best practices (9,318 mentioning "training",
 1,112 of Nigeria) and 103 consultations. History rows are not generated. Running it again on
 a built database does nothing. bench/pages.py serves and measures it.
+
+With --code-dir, the database is migrated and the demo loaded by the code of another checkout
+(an earlier commit, to measure "before"; its own .venv when it has one), and the same statements
+fill it: they name only columns that earlier code has as well.
 """
 
+import argparse
 import os
 import subprocess
 import sys
@@ -199,6 +205,25 @@ STATEMENTS = [
 ]
 
 
+# The demo alone has no progress updates: three on its first item, so that the item page reads
+# a history at both sizes.
+SMALL_STATEMENTS = [
+    (
+        "progress updates",
+        """
+        INSERT INTO actionplans_progressupdate (item_id, author_id, created_at, percent_complete,
+            status, narrative, evidence, evidence_name)
+        SELECT (SELECT min(id) FROM actionplans_actionitem),
+            (SELECT id FROM auth_user WHERE username = 'focal.nigeria'),
+            now() - make_interval(days => 30 * (4 - u)), u * 10, 'in_progress',
+            'Progress report ' || u || '.', '', ''
+        FROM generate_series(1, 3) u
+        WHERE NOT EXISTS (SELECT 1 FROM actionplans_progressupdate)
+        """,
+    ),
+]
+
+
 def build(small):
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -208,6 +233,10 @@ def build(small):
     call_command("migrate", verbosity=0)
     load_demo(with_accounts=True)
     if small:
+        for name, sql in SMALL_STATEMENTS:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                print(f"{name}: {cursor.rowcount:,} rows", flush=True)
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM meetings_meeting WHERE slug = 'bench-session-1'")
@@ -226,18 +255,33 @@ def build(small):
 
 
 def main():
-    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--small"]):
-        raise SystemExit("usage: bench/tenyears.py DATABASE_NAME [--small]")
-    name = sys.argv[1]
-    create_database(name)
-    env = {**os.environ, "DATABASE_URL": database_url(name), "BENCH_BUILD": "1"}
+    parser = argparse.ArgumentParser()
+    parser.add_argument("database")
+    parser.add_argument("--small", action="store_true", help="the demo, 3 progress updates")
+    parser.add_argument(
+        "--code-dir", default=str(ROOT), help="the checkout that migrates (default: this)"
+    )
+    args = parser.parse_args()
+    code_dir = Path(args.code_dir).resolve()
+    own_python = code_dir / ".venv" / "bin" / "python"
+    python = str(own_python) if own_python.exists() else sys.executable
+    create_database(args.database)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(args.database),
+        "BENCH_BUILD": "1",
+        "BENCH_CODE_DIR": str(code_dir),
+    }
     started = time.perf_counter()
-    subprocess.run([sys.executable, __file__, *sys.argv[1:]], env=env, check=True)
-    print(f"built {name} in {time.perf_counter() - started:.0f} s")
+    build_args = ["--small"] if args.small else []
+    subprocess.run([python, __file__, *build_args], env=env, cwd=code_dir, check=True)
+    print(f"built {args.database} in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
     if os.environ.get("BENCH_BUILD"):
+        # The code that migrates and loads the demo comes first: this checkout or another.
+        sys.path.insert(0, os.environ["BENCH_CODE_DIR"])
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "d8portal.settings")
         os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
         import django

@@ -1,10 +1,15 @@
-"""Database rules that constraints cannot express, installed by migrations as triggers, and
-indexes that must work on both PostgreSQL and the embedded SQLite."""
+"""Database rules that constraints cannot express, installed by migrations as triggers,
+indexes that must work on both PostgreSQL and the embedded SQLite, and the cleaning of the text
+a visitor types into a full-text search."""
+
+import re
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 from django.db.models import Index
+from django.db.models.lookups import In
 
 
 def forbid_update_trigger(table, *, when, message, sqlite_only=False):
@@ -101,3 +106,55 @@ class PortableGinIndex(GinIndex):
         if schema_editor.connection.vendor == "postgresql":
             return super().create_sql(model, schema_editor, using=using, **kwargs)
         return Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+
+
+# The text search configuration of stored vectors (the migrations' triggers) and of queries:
+# English stemming, so "clusters" finds "cluster".
+SEARCH_CONFIG = "english"
+# In a web search "-" before a word leaves the word out. A "-" before no word (a space, an
+# operator sign, another "-", the end) negates nothing, and a run of them overflows PostgreSQL's
+# query parser ("tsquery stack too small"): such hyphens are dropped before parsing.
+STRAY_HYPHEN = re.compile(r"-(?=[\s!&|()<:-]|$)")
+
+
+def websearch_text(text, max_length):
+    """`text` as a web search to parse (websearch_to_tsquery): spaces collapsed, hyphens that
+    negate nothing dropped, at most `max_length` characters; "" when nothing is left."""
+    # Cleaned on a bounded prefix: a megabyte of spaces costs no more than a short text.
+    text = " ".join(STRAY_HYPHEN.sub(" ", text[: max_length * 4]).split())[:max_length]
+    # The cut may leave a hyphen at the end, negating nothing.
+    return STRAY_HYPHEN.sub("", text).strip()
+
+
+class WebSearchQuery(SearchQuery):
+    """`text` as a web search ("quotes", or, -word) in SEARCH_CONFIG, passed to PostgreSQL as a
+    sub-select.
+
+    PostgreSQL computes a sub-select once, as a parameter whose value the planner does not read:
+    it plans the match with the default selectivity of a text search, not the words' statistics.
+    With them, a word found in most rows is planned as a read of every row, each row's full
+    vector fetched from TOAST and matched; the GIN index finds the same rows reading no vector
+    at all, several times faster (bench/knowledge_search.py). For a rare word both plans agree.
+    """
+
+    def __init__(self, text):
+        super().__init__(text, config=SEARCH_CONFIG, search_type="websearch")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        return f"(SELECT {sql})", params
+
+
+class InRunFirst(In):
+    """`field IN (subquery)`, which PostgreSQL runs once before the query, as an array, so that an
+    index on the field can serve it: `InRunFirst(F("lead_state"), states.values("pk"))`.
+
+    A plain IN subquery joined to another condition by OR is tested row by row (a hashed
+    subplan), which reads the whole table; `= ANY(ARRAY(subquery))` lets PostgreSQL combine the
+    two conditions' indexes (a BitmapOr). Elsewhere, and for a list of values, a plain IN.
+    """
+
+    def get_rhs_op(self, connection, rhs):
+        if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
+            return f"= ANY(ARRAY{rhs})"
+        return super().get_rhs_op(connection, rhs)

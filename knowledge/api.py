@@ -9,7 +9,8 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from core.api import Conflict, validation_error
-from core.api_defaults import Ordering
+from core.api_defaults import Ordering, Pagination
+from core.paginator import KeysFirstPaginator
 from memberstates.api import ID, state_field, state_filter
 from memberstates.models import FocalPoint, MemberState
 
@@ -155,6 +156,11 @@ class BestPracticeFilter(django_filters.FilterSet):
         return queryset.matching(**self.form.filters())
 
 
+class BestPracticePagination(Pagination):
+    # A search ranks every match: the page's keys first, then its rows with their relations.
+    django_paginator_class = KeysFirstPaginator
+
+
 class BestPracticeViewSet(viewsets.ModelViewSet):
     """Best practices: published ones for everyone, plus their own state's unpublished ones for
     its focal points, all for the Secretariat; `q` searches as the catalogue does, best match
@@ -168,6 +174,7 @@ class BestPracticeViewSet(viewsets.ModelViewSet):
     # `q` is the catalogue's search; DRF's `search` would be a second, different one.
     filter_backends = [DjangoFilterBackend, Ordering]
     filterset_class = BestPracticeFilter
+    pagination_class = BestPracticePagination
     ordering_fields = ["published_at", "start_year", "title"]
 
     def get_queryset(self):

@@ -1,9 +1,8 @@
-import re
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
@@ -14,21 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from core.db import PortableGinIndex
+from core.db import PortableGinIndex, WebSearchQuery, websearch_text
 from core.uploads import validate_upload
 from meetings.models import Meeting
 from memberstates.models import FocalPoint, MemberState, SMEBody
 
-# The text search configuration of the search vector (see migration 0002's trigger) and of
-# queries: English stemming, so "clusters" finds "cluster".
-SEARCH_CONFIG = "english"
 # Longer search texts are refused: no one types more, and it bounds the work of a query.
 SEARCH_MAX_LENGTH = 200
 FIRST_YEAR, LAST_YEAR = 1950, 2100
-# In a web search "-" before a word leaves the word out. A "-" before no word (a space, an
-# operator sign, another "-", the end) negates nothing, and a run of them overflows PostgreSQL's
-# query parser ("tsquery stack too small"): such hyphens are dropped before parsing.
-STRAY_HYPHEN = re.compile(r"-(?=[\s!&|()<:-]|$)")
 
 
 class Pillar(models.TextChoices):
@@ -91,6 +83,11 @@ class BestPracticeQuerySet(models.QuerySet):
     def for_listing(self):
         return self.without_vector().select_related("state", "body").prefetch_related("themes")
 
+    def for_cards(self):
+        """What the catalogue's cards show: without the description and results, the long
+        texts a card leaves out."""
+        return self.for_listing().defer("description", "results")
+
     def for_state_page(self):
         """A member state's published practices by pillar, for its page (reached from the
         state through the reverse relation `best_practices`)."""
@@ -111,15 +108,14 @@ class BestPracticeQuerySet(models.QuerySet):
         then description and results), parsed as a web search (quotes, "or", "-word"), which
         accepts any input. Elsewhere (the embedded SQLite): every word must appear somewhere.
         """
-        text = " ".join(STRAY_HYPHEN.sub(" ", text[: SEARCH_MAX_LENGTH * 4]).split())
-        text = text[:SEARCH_MAX_LENGTH]
+        text = websearch_text(text, SEARCH_MAX_LENGTH)
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            query = WebSearchQuery(text)
             return (
                 self.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("rank_vector"), query))
+                .alias(rank=SearchRank(F("rank_vector"), query))
                 .order_by("-rank", "-published_at", "pk")
             )
         matches = Q()

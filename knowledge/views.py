@@ -51,7 +51,7 @@ def catalogue(request):
     page = None
     if valid:
         filters = form.filters() if form.is_bound else {}
-        practices = BestPractice.objects.published().matching(**filters).for_listing()
+        practices = BestPractice.objects.published().matching(**filters).for_cards()
         page = CappedPaginator(practices, PRACTICES_PER_PAGE, cap=SEARCH_COUNT_CAP).get_page(
             request.GET.get("page")
         )

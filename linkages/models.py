@@ -7,7 +7,7 @@ import zoneinfo
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connections, models, transaction
@@ -18,13 +18,11 @@ from django.utils.text import slugify
 
 from accounts.roles import is_secretariat
 from actionplans.models import ActionItem
-from core.db import PortableGinIndex
+from core.db import PortableGinIndex, WebSearchQuery, websearch_text
 from core.models import OutboxMessage
 from core.uploads import validate_upload
-from knowledge.models import STRAY_HYPHEN
 from memberstates.models import MemberState, SMEBody
 
-SEARCH_CONFIG = "english"
 SEARCH_MAX_LENGTH = 200
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
@@ -86,13 +84,11 @@ class OpportunityQuerySet(models.QuerySet):
     def search(self, text):
         """Opportunities matching the words of `text`, best first: PostgreSQL's full-text
         search of the stored vector as a web search; elsewhere every word must appear."""
-        # The catalogue's rule: hyphens that negate nothing would overflow the parser.
-        text = " ".join(STRAY_HYPHEN.sub(" ", text[: SEARCH_MAX_LENGTH * 4]).split())
-        text = text[:SEARCH_MAX_LENGTH]
+        text = websearch_text(text, SEARCH_MAX_LENGTH)
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            query = WebSearchQuery(text)
             return (
                 self.filter(search_vector=query)
                 .annotate(rank=SearchRank(F("search_vector"), query))

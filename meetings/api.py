@@ -203,12 +203,14 @@ class MeetingViewSet(PortalViewSet):
         outcomes = Outcome.objects.visible_to(self.request.user)
         if self.action != "list":
             outcomes = outcomes.prefetch_related("action_items")
+        # A prefetched row knows its meeting already (Django sets it to the meeting of the
+        # page): joining the meeting again would build a copy of it for every outcome.
         return Meeting.objects.select_related(
             "task_force", "host_state", "host_body"
         ).prefetch_related(
-            Prefetch("agenda_items", AgendaItem.objects.select_related("meeting")),
-            Prefetch("attendances", Attendance.objects.select_related("meeting", "state")),
-            Prefetch("outcomes", outcomes.select_related("meeting")),
+            "agenda_items",
+            Prefetch("attendances", Attendance.objects.select_related("state")),
+            Prefetch("outcomes", outcomes),
         )
 
 

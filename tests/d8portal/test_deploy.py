@@ -52,3 +52,17 @@ def test_env_example_names_every_setting_the_portal_reads():
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
     named = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.M))
     assert read - named - {"VAR_DIR", "STATIC_ROOT", "MEDIA_ROOT", "DEMO_PASSWORD"} == set()
+
+
+def test_a_web_worker_keeps_what_it_loaded_at_start_out_of_full_collections(tmp_path):
+    code = "import gc, d8portal.wsgi; print(gc.get_freeze_count())"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "d8portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 10_000

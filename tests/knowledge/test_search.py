@@ -176,3 +176,29 @@ def test_embedded_sqlite_searches_by_plain_matching(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-2:] == ["['SME cluster development programme']", "0"]
+
+
+def test_a_word_of_nearly_every_practice_is_found_through_the_index(practices):
+    # With the word's statistics PostgreSQL would read every row and its vector (from TOAST,
+    # for a real description) to rank them; planned without them it reads the GIN index.
+    practice = practices("Training programme", description="Training for small firms.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO knowledge_bestpractice (state_id, body_id, title, pillar, instrument,
+                summary, description, results, status, created_at, updated_at, published_at,
+                return_comment)
+            SELECT state_id, body_id, title || ' ' || g, pillar, instrument, summary,
+                description, results, status, now(), now(), now(), ''
+            FROM knowledge_bestpractice, generate_series(1, 3000) g WHERE id = %s
+            """,
+            [practice.pk],
+        )
+        # As autovacuum does: the index's pending entries merged, the planner's statistics taken.
+        cursor.execute("SELECT gin_clean_pending_list('best_practice_search'::regclass)")
+        cursor.execute("ANALYZE knowledge_bestpractice")
+
+    found = BestPractice.objects.published().search("training")
+
+    assert "best_practice_search" in found[:20].explain()  # the first page
+    assert "best_practice_search" in found.order_by()[:1001].explain()  # the capped count

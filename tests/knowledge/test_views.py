@@ -164,6 +164,14 @@ def test_catalogue_runs_the_same_queries_for_3_and_30_practices(client, db, quer
     assert len(few) == len(many)
 
 
+@pytest.mark.parametrize("query", [{}, {"q": "cluster"}])
+def test_catalogue_reads_no_description_its_cards_do_not_show(client, db, query):
+    _make_practices(3, itertools.cycle(code for code, _ in countries))
+    with CaptureQueriesContext(connection) as queries:
+        assert len(_titles(client.get(CATALOGUE, query))) == 3
+    assert not [q for q in queries if '"knowledge_bestpractice"."description"' in q["sql"]]
+
+
 # A practice's page
 
 
