@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core import outbox
 from core.clock import secretariat_today
+from core.db import statistics_refreshed
 from core.deadlines import Deadline
 from core.queue import enqueue_on_commit
 from core.uploads import upload_name
@@ -259,7 +260,9 @@ def reminders_record(*, today):
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), *params])
-        return cursor.rowcount
+        recorded = cursor.rowcount
+    statistics_refreshed(Reminder, rows_written=recorded)
+    return recorded
 
 
 def _unsent(kinds):
@@ -361,7 +364,7 @@ def reminders_send(*, kinds, today):
     return outbox.send(
         _unsent(kinds),
         rows=_row_tuples(Reminder.objects.all()),
-        deliveries=lambda claimed: _deliveries(claimed),
+        deliveries=_deliveries,
         context=lambda d: _context(d, today=today, focal_points=focal_points),
     )
 

@@ -6,7 +6,8 @@
 
 It migrates that database, then WIPES its action plans, items and reminders. Items are spread
 across the nine D-8 states, with due dates from 60 days overdue to 60 days ahead, a third of
-them with supporting states; each state has two focal points. E-mails go to memory.
+them with supporting states; each state has two focal points. E-mails go to memory. Each size
+starts from the statistics of the size before, its reminders all sent.
 """
 
 import datetime
@@ -67,6 +68,10 @@ def states():
 
 
 def build(count, states):
+    # The planner's statistics then describe the last sweep's rows, all sent, as autovacuum
+    # leaves them after a day: a claim planned on them without a fresh ANALYZE took minutes.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Reminder._meta.db_table}")
     Reminder.objects.all().delete()
     ActionItem.supporting_states.through.objects.all().delete()
     ActionItem.objects.all().delete()

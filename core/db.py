@@ -1,13 +1,13 @@
 """Database rules that constraints cannot express, installed by migrations as triggers,
-indexes that must work on both PostgreSQL and the embedded SQLite, and the cleaning of the text
-a visitor types into a full-text search."""
+indexes that must work on both PostgreSQL and the embedded SQLite, the cleaning of the text
+a visitor types into a full-text search, and the planner's statistics after a bulk write."""
 
 import re
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ImproperlyConfigured
-from django.db import migrations
+from django.db import connection, migrations
 from django.db.models import Index
 from django.db.models.lookups import In
 
@@ -158,3 +158,19 @@ class InRunFirst(In):
         if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
             return f"= ANY(ARRAY{rhs})"
         return super().get_rhs_op(connection, rhs)
+
+
+# Autovacuum analyses a table a minute or more after a bulk write; a query right after it would
+# be planned for the table as it was (e.g. empty) and may take minutes instead of seconds.
+BULK_WRITE_ROWS = 1000
+
+
+def statistics_refreshed(model, *, rows_written):
+    """Have PostgreSQL re-read the model's table statistics now when a statement has just
+    written `rows_written` >= BULK_WRITE_ROWS rows, so the queries that follow are planned for
+    what is there. Returns whether it did."""
+    if connection.vendor != "postgresql" or rows_written < BULK_WRITE_ROWS:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return True

@@ -69,7 +69,9 @@ def claim(eligible, *, now):
     The conditions on the row itself stay in the UPDATE's own WHERE clause (the others go in
     a subquery), so that PostgreSQL re-checks them against a row another sender has just
     claimed, and two senders never both claim it. Rows another sender holds locked (while it
-    sends them) are skipped rather than waited for: a claim never takes part in a deadlock.
+    sends them) are skipped rather than waited for: a claim never takes part in a deadlock, so
+    the rows it locks need no order (Django would otherwise keep the model's ordering in the
+    locking subquery and sort every claimable row).
     """
     token = uuid.uuid4()
     model = eligible.model
@@ -77,6 +79,7 @@ def claim(eligible, *, now):
         model.objects.filter(pk__in=eligible.values("pk"), sent_at__isnull=True)
         .filter(claimable(now))
         .select_for_update(skip_locked=True)
+        .order_by()
         .values("pk")
     )
     with transaction.atomic():

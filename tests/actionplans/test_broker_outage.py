@@ -2,9 +2,11 @@
 recorded with the update, the post answers 201 with the broker down or hung, and the notice
 goes when a worker (or the sweep of pending notices) runs again."""
 
+import importlib
 import time
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
@@ -13,6 +15,8 @@ from actionplans.tasks import notify_progress_posted, send_pending_notices
 from tests.celery_broker import broker_at
 from tests.factories import ActionItemFactory, OutcomeFactory
 from tests.recording_server import silent_server
+
+schedule_migration = importlib.import_module("actionplans.migrations.0012_pending_notices_schedule")
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens there
 
@@ -114,6 +118,7 @@ def test_the_worker_sends_the_notice_of_its_update_once(
 
 
 def test_beat_sends_the_pending_progress_notices_every_few_minutes(db):
+    schedule_migration.create_schedule(apps, None)  # transaction=True tests elsewhere flush it
     task = PeriodicTask.objects.select_related("interval").get(name="Pending progress notices")
 
     assert task.task == "actionplans.tasks.send_pending_notices"

@@ -1,15 +1,18 @@
 """The set-based sweep: rows recorded by one statement under the same rule, e-mails capped, a
-number of queries that does not grow with the items."""
+number of queries that does not grow with the items, and claims planned for the rows there."""
 
 import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from actionplans.models import Reminder
+from actionplans.models import ActionItem, Reminder
 from actionplans.services import DIGEST_LIMIT, reminder_sweep, reminders_record
-from tests.factories import ActionItemFactory
+from core import outbox
+from core.db import BULK_WRITE_ROWS, statistics_refreshed
+from tests.factories import ActionItemFactory, ActionPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +127,46 @@ def test_the_sweep_runs_the_same_number_of_queries_for_5_and_80_items(nigeria, n
     many = _sweep_queries(TODAY + datetime.timedelta(days=7))
 
     assert few == many
+
+
+def _reltuples(model):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [model._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+def test_recording_a_thousand_rows_or_more_refreshes_the_planners_statistics(
+    nigeria, nigeria_focal
+):
+    # 520 items a week overdue: a reminder to the focal point and an escalation each.
+    plan = ActionPlanFactory()
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            plan=plan,
+            reference=f"NG-{n:04d}",
+            title=f"Item {n}",
+            lead_state=nigeria,
+            due_date=TODAY - datetime.timedelta(days=10),
+        )
+        for n in range(520)
+    )
+
+    assert reminders_record(today=TODAY) == 1040
+    assert _reltuples(Reminder) >= 1000
+
+
+def test_a_small_recording_leaves_the_statistics_to_autovacuum():
+    assert not statistics_refreshed(Reminder, rows_written=BULK_WRITE_ROWS - 1)
+
+
+def test_a_claim_locks_the_rows_without_sorting_them(nigeria, nigeria_focal):
+    ActionItemFactory(lead_state=nigeria, due_date=TODAY - datetime.timedelta(days=10))
+    reminders_record(today=TODAY)
+
+    with CaptureQueriesContext(connection) as queries:
+        token = outbox.claim(Reminder.objects.all(), now=timezone.now())
+
+    [claim] = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert token is not None
+    assert "FOR UPDATE SKIP LOCKED" in claim
+    assert "ORDER BY" not in claim
