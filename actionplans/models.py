@@ -289,6 +289,11 @@ class ActionItemQuerySet(models.QuerySet):
             return self
         return self.filter(responsible_states_are(MemberState.objects.of_focal_point(user)))
 
+    def ids(self):
+        """The items' keys, as a set, in one query: with `visible_to`, which of the items a page
+        names the reader may open (the page links those and names the others)."""
+        return set(self.values_list("pk", flat=True))
+
 
 class ActionItem(models.Model):
     class Status(models.TextChoices):

@@ -34,7 +34,7 @@ def action_plan_report_context(plan, *, user, today=None):
             ),
         )
     )
-    visible_ids = set(visible.values_list("pk", flat=True))
+    visible_ids = visible.ids()
     for item in items:
         item.may_see_progress = item.pk in visible_ids
         item.latest_update = item.visible_updates[0] if item.visible_updates else None

@@ -65,10 +65,8 @@ def plan_detail(request, slug):
     )
     items = _with_responsible_states(plan.items.select_related("outcome__meeting"))
     page = Paginator(items, PLAN_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    visible_ids = set(
-        ActionItem.objects.visible_to(request.user)
-        .filter(pk__in=[item.pk for item in page])
-        .values_list("pk", flat=True)
+    visible_ids = (
+        ActionItem.objects.visible_to(request.user).filter(pk__in=[item.pk for item in page]).ids()
     )
     return render(
         request,

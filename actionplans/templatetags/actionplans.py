@@ -4,7 +4,6 @@ importing anything."""
 
 from django import template
 
-from accounts.roles import is_secretariat
 from core.clock import secretariat_today
 
 from ..models import ActionItem
@@ -19,13 +18,14 @@ ITEMS_ON_STATE_PAGE = 10
 def state_action_items(context, state, speaks_for=None):
     """The state's action items the reader may see: counts per status and progress (one
     aggregate), then the most urgent open ones. `speaks_for`, whether the reader is a focal
-    point of the state, is asked of the database when the page does not know it already."""
+    point of the state, is asked of the database when the page does not know it already;
+    whether the reader is the Secretariat comes with every page's context."""
     request = context["request"]
     user = request.user
     today = secretariat_today()
     if speaks_for is None:
         speaks_for = state.has_focal_point(user)
-    secretariat = is_secretariat(user)
+    secretariat = context["is_secretariat"]
     items = ActionItem.objects.visible_to(user).for_state(state)
     summary = items.summary(today)
     urgent = (
@@ -53,8 +53,4 @@ def visible_action_item_ids(context, meeting):
     """Ids of the meeting's action items the reader may open, in one query (none for a
     visitor, who may open none): the page links those and names the others."""
     user = context["request"].user
-    return set(
-        ActionItem.objects.visible_to(user)
-        .filter(outcome__meeting=meeting)
-        .values_list("pk", flat=True)
-    )
+    return ActionItem.objects.visible_to(user).filter(outcome__meeting=meeting).ids()

@@ -3,8 +3,6 @@ below this app, so its template loads this tag instead of importing anything."""
 
 from django import template
 
-from accounts.roles import is_secretariat
-
 from ..models import ConsultationAnswer
 
 register = template.Library()
@@ -17,7 +15,8 @@ POSITIONS_ON_STATE_PAGE = 10
 def state_consultation_positions(context, state, speaks_for=None):
     """The state's answers the reader may read, newest first, in one query. `speaks_for`,
     whether the reader is a focal point of the state (who may open its answer page), is asked
-    of the database when the page does not know it already."""
+    of the database when the page does not know it already; whether the reader is the
+    Secretariat comes with every page's context."""
     request = context["request"]
     user = request.user
     if speaks_for is None:
@@ -34,5 +33,5 @@ def state_consultation_positions(context, state, speaks_for=None):
         "user": user,
         "answers": answers,
         "speaks_for": speaks_for,
-        "sees_open": speaks_for or is_secretariat(user),
+        "sees_open": speaks_for or context["is_secretariat"],
     }
