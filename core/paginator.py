@@ -46,3 +46,10 @@ def known_count_paginator(object_list, per_page, count):
     paginator = Paginator(object_list, per_page)
     paginator.count = count
     return paginator
+
+
+def first_rows(queryset, size):
+    """The first `size` rows of a list another record's page shows an excerpt of, and whether
+    there are more (for a link to the whole list), in one query: it reads one row more."""
+    rows = list(queryset[: size + 1])
+    return rows[:size], len(rows) > size

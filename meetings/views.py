@@ -31,6 +31,10 @@ def meeting_list(request):
             meetings = meetings.filter(kind=kind)
         if year := form.cleaned_data.get("year"):
             meetings = meetings.filter(start_date__year=year)
+        if host := form.cleaned_data.get("host"):
+            meetings = meetings.filter(host_state=host)
+        if task_force := form.cleaned_data.get("task_force"):
+            meetings = meetings.filter(task_force=task_force)
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core.paginator import first_rows
+
 from .forms import FocalPointContactFormSet
 from .models import FocalPoint, MemberState, MoU, MoUAccession
 
@@ -21,6 +23,8 @@ def state_list(request):
 
 # The state page lists this many practices; the catalogue, filtered by state, has the rest.
 PRACTICES_ON_STATE_PAGE = 12
+# The newest meetings a state hosted; the meeting list, filtered by host, has the rest.
+MEETINGS_ON_STATE_PAGE = 10
 
 
 def state_detail(request, slug):
@@ -30,12 +34,16 @@ def state_detail(request, slug):
         if request.user.is_authenticated
         else FocalPoint.objects.none()
     )
+    hosted_meetings, more_hosted_meetings = first_rows(
+        state.hosted_meetings.select_related("task_force"), MEETINGS_ON_STATE_PAGE
+    )
     context = {
         "state": state,
         "bodies": state.sme_bodies.all(),
         "accessions": state.accessions.select_related("mou"),
         "task_forces": state.coordinated_task_forces.all(),
-        "hosted_meetings": state.hosted_meetings.select_related("task_force"),
+        "hosted_meetings": hosted_meetings,
+        "more_hosted_meetings": more_hosted_meetings,
         # Upper records through the reverse relation only: knowledge is above this app.
         "best_practices": state.best_practices.for_state_page()[:PRACTICES_ON_STATE_PAGE],
         "practice_count": state.best_practices.published().count(),

@@ -333,6 +333,30 @@ def test_meeting_list_with_a_bad_year_shows_the_error_and_all_meetings(client, d
     assert len(response.context["page"]) == 1
 
 
+def test_meeting_list_filters_by_host_state_and_task_force(client, nigeria, turkiye):
+    industry = TaskForceFactory(slug="industry")
+    MeetingFactory(slug="abuja", host_state=nigeria)
+    MeetingFactory(slug="abuja-industry", host_state=nigeria, task_force=industry)
+    MeetingFactory(slug="ankara-industry", host_state=turkiye, task_force=industry)
+
+    def listed(**query):
+        return sorted(m.slug for m in client.get("/meetings/", query).context["page"])
+
+    assert listed(host="nigeria") == ["abuja", "abuja-industry"]
+    assert listed(task_force="industry") == ["abuja-industry", "ankara-industry"]
+    assert listed(host="turkiye", task_force="industry") == ["ankara-industry"]
+
+
+def test_meeting_list_with_an_unknown_host_state_shows_the_error_and_all_meetings(client, nigeria):
+    MeetingFactory(host_state=nigeria)
+
+    response = client.get("/meetings/", {"host": "atlantis"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert len(response.context["page"]) == 1
+
+
 # Query counts stay the same at two sizes
 
 

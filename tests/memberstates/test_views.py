@@ -18,6 +18,7 @@ from tests.factories import (
     ActionPlanFactory,
     ConsultationAnswerFactory,
     FocalPointFactory,
+    MeetingFactory,
     MemberStateFactory,
     MoUAccessionFactory,
     MoUFactory,
@@ -335,6 +336,30 @@ def test_state_page_runs_the_same_queries_for_3_and_30_focal_points(
     large = queries_for(client, "/member-states/nigeria/")
 
     assert small == large
+
+
+def test_state_page_lists_the_ten_newest_meetings_it_hosted_and_links_all_of_them(client, nigeria):
+    for year in range(2015, 2026):
+        MeetingFactory(number=year, host_state=nigeria, start_date=datetime.date(year, 5, 1))
+
+    page = client.get("/member-states/nigeria/").content.decode()
+
+    assert "1 May 2025" in page and "1 May 2016" in page
+    assert "1 May 2015" not in page
+    assert 'href="/meetings/?host=nigeria">All meetings hosted by Nigeria</a>' in page
+    assert len(client.get("/meetings/", {"host": "nigeria"}).context["page"]) == 11
+
+
+def test_state_page_with_ten_hosted_meetings_or_fewer_shows_them_all_without_a_link(
+    client, nigeria
+):
+    for year in range(2016, 2026):
+        MeetingFactory(number=year, host_state=nigeria, start_date=datetime.date(year, 5, 1))
+
+    page = client.get("/member-states/nigeria/").content.decode()
+
+    assert "1 May 2016" in page
+    assert "?host=nigeria" not in page
 
 
 # The state's action items, through the action plans' tag: only the items the reader may see

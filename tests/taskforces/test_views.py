@@ -1,5 +1,7 @@
 """Task force pages: public, with their coordinators and meetings."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,6 +52,39 @@ def test_task_force_page_does_not_list_other_task_forces_meetings(client, indust
     page = client.get("/task-forces/industry/").content.decode()
 
     assert "3rd" not in page
+
+
+def test_task_force_page_lists_the_ten_newest_meetings_and_links_all_of_them(
+    client, industry, nigeria
+):
+    for number in range(1, 12):
+        MeetingFactory(
+            kind=Meeting.Kind.TASK_FORCE,
+            number=number,
+            task_force=industry,
+            start_date=datetime.date(2015 + number, 3, 1),
+        )
+
+    page = client.get("/task-forces/industry/").content.decode()
+
+    assert "11th D-8 Task Force on Industry meeting" in page
+    assert "2nd D-8 Task Force on Industry meeting" in page
+    assert "1st D-8 Task Force on Industry meeting" not in page
+    assert (
+        'href="/meetings/?task_force=industry">All meetings of the Task Force on Industry' in page
+    )
+    listed = client.get("/meetings/", {"task_force": "industry"}).context["page"]
+    assert len(listed) == 11
+
+
+def test_task_force_page_with_ten_meetings_or_fewer_shows_them_all_without_a_link(client, industry):
+    for number in range(1, 11):
+        MeetingFactory(kind=Meeting.Kind.TASK_FORCE, number=number, task_force=industry)
+
+    page = client.get("/task-forces/industry/").content.decode()
+
+    assert "1st D-8 Task Force on Industry meeting" in page
+    assert "?task_force=industry" not in page
 
 
 def test_unknown_task_force_is_404(client, db):
