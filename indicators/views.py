@@ -151,7 +151,27 @@ def _render_grid(
         ),
         "upload_form": upload_form or UploadForm(),
     }
+    problems = _problems(rows, general_errors, upload_form)
+    if problems:
+        context["problems"] = problems
+        context["summary_note"] = "Nothing was saved."
     return render(request, "indicators/data_call.html", context, status=status)
+
+
+def _problems(rows, general_errors, upload_form):
+    """The grid's errors for the page's error summary, each linked to its input."""
+    problems = [{"text": error} for error in general_errors]
+    for row in rows:
+        field_id = None if row["locked"] else f"id_{row['indicator'].code}-value"
+        problems += [
+            {"text": f"{row['indicator']}: {e}", "field_id": field_id} for e in row["errors"]
+        ]
+    if upload_form is not None:
+        field = upload_form["file"]
+        problems += [
+            {"text": f"{field.label}: {e}", "field_id": field.id_for_label} for e in field.errors
+        ]
+    return problems
 
 
 @login_required

@@ -55,6 +55,8 @@ def test_a_template_with_bad_rows_saves_nothing_and_lists_every_bad_row(
     assert "Row 2: A share must be between 0 and 100 %." in page
     assert "Row 3: Enter a number." in page
     assert "Row 4: A second row for" in page
+    label = "Filled-in template (.xlsx)"
+    assert f'<a href="#id_file">{label}: Row 2: A share must be between 0 and 100 %.</a>' in page
     assert not IndicatorValue.objects.exists()
 
 

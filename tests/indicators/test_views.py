@@ -64,6 +64,19 @@ def test_grid_refuses_text_for_a_number(client, data_call, nigeria_focal):
     assert not IndicatorValue.objects.exists()
 
 
+def test_grid_errors_are_summed_up_at_the_top_each_linked_to_its_figure(
+    client, data_call, share, nigeria_focal
+):
+    client.force_login(nigeria_focal)
+    response = client.post(data_call.get_absolute_url(), grid_post(share_value="140"))
+    page = response.content.decode()
+    assert "Nothing was saved." in page
+    message = "A share must be between 0 and 100 %."
+    assert f'<a href="#id_sme-employment-share-value">{share}: {message}</a>' in page
+    assert 'id="id_sme-employment-share-value"' in page
+    assert page.count("data-error-summary") == 1
+
+
 def test_submit_from_the_grid(client, data_call, nigeria_focal):
     client.force_login(nigeria_focal)
     client.post(data_call.get_absolute_url(), grid_post())
