@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from core.uploads import TooLargeUploadsFormMixin, validate_upload
@@ -5,6 +7,41 @@ from core.widgets import LongSelect
 from memberstates.models import MemberState
 
 from .models import ActionItem, ActionPlan
+
+
+class ActionItemReferencesField(forms.Field):
+    """Action items named by their references in a text box ("AI-NG-01, TF-SME-2015/2"): the
+    record holds tens of thousands of items after some years, too many to offer as a list.
+    Cleans to the items, in the order given."""
+
+    widget = forms.TextInput
+
+    def prepare_value(self, value):
+        """The references of the items bound (instances or keys), or the text as typed."""
+        if value is None or isinstance(value, str):
+            return value or ""
+        items = list(value)
+        keys = [item for item in items if not isinstance(item, ActionItem)]
+        found = [item for item in items if isinstance(item, ActionItem)]
+        found += ActionItem.objects.filter(pk__in=keys).only("reference")
+        return ", ".join(sorted(item.reference for item in found))
+
+    def to_python(self, value):
+        pieces = (piece.strip() for piece in re.split(r"[,;\n]", value or ""))
+        return list(dict.fromkeys(piece for piece in pieces if piece))
+
+    def clean(self, value):
+        references = self.to_python(value)
+        self.validate(references)
+        items = ActionItem.objects.in_bulk(references, field_name="reference")
+        unknown = [reference for reference in references if reference not in items]
+        if unknown:
+            raise forms.ValidationError(
+                "No action item has the reference %(references)s. Separate references with commas.",
+                code="unknown",
+                params={"references": ", ".join(f"“{reference}”" for reference in unknown)},
+            )
+        return [items[reference] for reference in references]
 
 
 def usual_percents():

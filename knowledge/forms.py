@@ -1,6 +1,6 @@
 from django import forms
 
-from actionplans.models import ActionItem
+from actionplans.forms import ActionItemReferencesField
 from core.uploads import TooLargeUploadsFormMixin, validate_upload
 from core.widgets import Checkboxes
 from meetings.models import Meeting
@@ -25,6 +25,12 @@ class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
         required=False,
         help_text="PDF, Word, Excel or an image: a brochure, an evaluation, figures.",
     )
+    action_items = ActionItemReferencesField(
+        label="Action items the practice serves",
+        required=False,
+        help_text="Their references, separated by commas (e.g. AI-NG-01, TF-SME-2015/2), as "
+        "the action item lists and plan pages show them; or none.",
+    )
 
     class Meta:
         model = BestPractice
@@ -48,18 +54,15 @@ class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 10}),
             "results": forms.Textarea(attrs={"rows": 5}),
             "meetings": Checkboxes,
-            "action_items": Checkboxes,
         }
         labels = {
             "pillar": "Pillar of the Call to Action",
             "themes": "Themes",
             "meetings": "Meetings where the practice was presented",
-            "action_items": "Action items the practice serves",
         }
         help_texts = {
             "themes": "Choose all that apply.",
             "meetings": "Choose all that apply, or none.",
-            "action_items": "Choose all that apply, or none.",
         }
 
     def __init__(self, *args, states=None, **kwargs):
@@ -75,8 +78,7 @@ class BestPracticeForm(TooLargeUploadsFormMixin, forms.ModelForm):
         self.fields["pillar"].choices = [("", "None of the three"), *Pillar.choices]
         self.fields["meetings"].queryset = Meeting.objects.select_related("task_force")
         self.fields["meetings"].label_from_instance = lambda m: f"{m} ({m.start_date:%Y})"
-        self.fields["action_items"].queryset = ActionItem.objects.order_by("reference")
-        self.fields["meetings"].required = self.fields["action_items"].required = False
+        self.fields["meetings"].required = False
 
     def clean_title(self):
         return _required_text(self.cleaned_data["title"], "Give the practice a title.")

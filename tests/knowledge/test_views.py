@@ -334,17 +334,27 @@ def _pks(objects):
     return [obj.pk for obj in objects]
 
 
-def test_the_practice_form_offers_its_links_as_checkboxes_in_fieldsets(
+def test_the_practice_form_offers_meetings_and_themes_as_checkboxes_in_fieldsets(
     client, nigeria_focal, smedan, links
 ):
     client.force_login(nigeria_focal)
     page = client.get("/best-practices/new/").content.decode()
     assert not re.search(r"<select[^>]*multiple", page) and "Hold Ctrl" not in page
-    for name in ("meetings", "action_items", "themes"):
+    for name in ("meetings", "themes"):
         for obj in links[name]:
             assert f'type="checkbox" name="{name}" value="{obj.pk}"' in page
-    for legend in ("Themes", "Meetings where the practice was presented", "Action items"):
+    for legend in ("Themes", "Meetings where the practice was presented"):
         assert re.search(rf"<fieldset[^>]*>\s*<legend[^>]*>{legend}", page), legend
+
+
+def test_the_practice_form_asks_for_action_item_references_instead_of_listing_every_item(
+    client, nigeria_focal, smedan, links
+):
+    client.force_login(nigeria_focal)
+    page = client.get("/best-practices/new/").content.decode()
+    assert re.search(r'<input type="text" name="action_items"[^>]*id="id_action_items"', page)
+    for item in links["action_items"]:
+        assert item.reference not in page
 
 
 def test_a_focal_point_links_several_meetings_action_items_and_themes(
@@ -352,13 +362,44 @@ def test_a_focal_point_links_several_meetings_action_items_and_themes(
 ):
     client.force_login(nigeria_focal)
     chosen = {name: objects[:2] for name, objects in links.items()}
-    response = client.post(
-        "/best-practices/new/", _form(smedan, save="", **{n: _pks(o) for n, o in chosen.items()})
-    )
+    data = {n: _pks(o) for n, o in chosen.items()}
+    data["action_items"] = " , ".join(item.reference for item in chosen["action_items"])
+    response = client.post("/best-practices/new/", _form(smedan, save="", **data))
     assert response.status_code == 302
     practice = BestPractice.objects.get()
     for name, objects in chosen.items():
         assert set(getattr(practice, name).all()) == set(objects)
+
+
+def test_an_unknown_action_item_reference_is_a_field_error_and_nothing_is_saved(
+    client, nigeria_focal, smedan, links
+):
+    client.force_login(nigeria_focal)
+    typed = f"{links['action_items'][0].reference}, AI-XX-99"
+    response = client.post("/best-practices/new/", _form(smedan, action_items=typed))
+    assert response.status_code == 200
+    assert response.context["form"].errors["action_items"] == [
+        "No action item has the reference “AI-XX-99”. Separate references with commas."
+    ]
+    page = response.content.decode()
+    assert 'href="#id_action_items"' in page
+    assert f'value="{typed}"' in page
+    assert not BestPractice.objects.exists()
+
+
+def test_editing_a_practice_shows_its_action_items_references_and_replaces_them(
+    client, nigeria_focal, nigerian_draft, smedan, links
+):
+    first, second, third = links["action_items"]
+    nigerian_draft.action_items.set([second, first])
+    client.force_login(nigeria_focal)
+    url = f"/best-practices/{nigerian_draft.pk}/edit/"
+
+    page = client.get(url).content.decode()
+    assert f'value="{first.reference}, {second.reference}"' in page
+
+    client.post(url, _form(smedan, action_items=third.reference))
+    assert list(nigerian_draft.action_items.all()) == [third]
 
 
 def test_editing_a_draft_replaces_its_links_with_the_boxes_ticked(
