@@ -146,6 +146,12 @@ class CatalogueFilterForm(forms.Form):
         return described
 
 
+class OurPracticesFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Every status"), *BestPractice.Status.choices], required=False
+    )
+
+
 class ExchangeRequestForm(forms.Form):
     message = forms.CharField(
         label="Your message",

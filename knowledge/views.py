@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
-from core.paginator import CappedPaginator
+from core.paginator import CappedPaginator, known_count_paginator
 from core.pdf import RenderTimedOut
 from memberstates.models import MemberState
 
@@ -19,6 +20,7 @@ from .forms import (
     CatalogueFilterForm,
     ExchangeReplyForm,
     ExchangeRequestForm,
+    OurPracticesFilterForm,
 )
 from .models import BestPractice, BestPracticeAttachment, ExchangeRequest, InvalidTransition
 from .reports import CompendiumTooLarge, compendium_render
@@ -37,6 +39,7 @@ PRACTICES_PER_PAGE = 20
 # A search for a common word counts up to here ("1,000+"), not every match.
 SEARCH_COUNT_CAP = 1000
 EXCHANGES_PER_PAGE = 25
+OUR_PRACTICES_PER_PAGE = 25
 
 
 def _filter_form(request):
@@ -143,14 +146,37 @@ def _own_practice(request, pk):
 
 @login_required
 def our_practices(request):
-    """The focal point's state's practices in every status, with the Secretariat's comments."""
+    """The focal point's state's practices in every status, with the Secretariat's comments, the
+    latest changed first, a page at a time; the counts per status come from one aggregate."""
     states = _states_or_403(request.user)
-    practices = BestPractice.objects.filter(state__in=states).without_vector()
-    practices = practices.select_related("state", "body").order_by("-updated_at", "pk")
+    form = OurPracticesFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    practices = BestPractice.objects.filter(state__in=states)
+    counts = dict(
+        practices.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    if status:
+        practices = practices.filter(status=status)
+    practices = practices.without_vector().select_related("state", "body")
+    total = counts.get(status, 0) if status else sum(counts.values())
+    page = known_count_paginator(
+        practices.order_by("-updated_at", "pk"), OUR_PRACTICES_PER_PAGE, total
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "knowledge/our_practices.html",
-        {"practices": practices, "states": list(states)},
+        {
+            "form": form,
+            "page": page,
+            "states": list(states),
+            "status": status,
+            "status_counts": [
+                (label, counts.get(value, 0)) for value, label in BestPractice.Status.choices
+            ],
+        },
     )
 
 

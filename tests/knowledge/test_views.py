@@ -648,10 +648,49 @@ def test_our_practices_lists_every_status_of_the_own_state_only(
 ):
     client.force_login(nigeria_focal)
     response = client.get("/best-practices/ours/")
-    assert {p.title for p in response.context["practices"]} == {
+    assert {p.title for p in response.context["page"]} == {
         "Micro-finance for SMEs",
         "Recycling of waste by small enterprises",
     }
+
+
+def test_our_practices_are_shown_25_a_page_with_the_counts_per_status(
+    client, nigeria_focal, nigeria, smedan
+):
+    BestPracticeFactory.create_batch(28, state=nigeria, body=smedan, status=Status.DRAFT)
+    BestPracticeFactory.create_batch(2, state=nigeria, body=smedan, status=Status.RETURNED)
+    client.force_login(nigeria_focal)
+
+    first = client.get("/best-practices/ours/")
+    second = client.get("/best-practices/ours/", {"page": 2})
+
+    assert len(first.context["page"]) == 25 and len(second.context["page"]) == 5
+    assert "Page 1 of 2" in first.content.decode()
+    assert "<li><strong>28</strong> Draft</li>" in first.content.decode()
+    assert "<li><strong>2</strong> Returned by the Secretariat</li>" in first.content.decode()
+
+
+def test_our_practices_are_filtered_by_status(client, nigeria_focal, nigeria, smedan):
+    BestPracticeFactory.create_batch(3, state=nigeria, body=smedan, status=Status.DRAFT)
+    returned = BestPracticeFactory(state=nigeria, body=smedan, status=Status.RETURNED)
+    client.force_login(nigeria_focal)
+
+    response = client.get("/best-practices/ours/", {"status": "returned"})
+
+    assert list(response.context["page"]) == [returned]
+
+
+def test_an_unknown_status_is_a_field_error_and_every_practice_is_listed(
+    client, nigeria_focal, nigerian_practice, nigerian_draft
+):
+    client.force_login(nigeria_focal)
+
+    response = client.get("/best-practices/ours/", {"status": "lost"})
+
+    assert response.status_code == 200
+    assert "status" in response.context["form"].errors
+    assert 'href="#id_status"' in response.content.decode()
+    assert len(response.context["page"]) == 2
 
 
 @pytest.mark.parametrize("persona", ["delegate", "secretariat"])
