@@ -248,6 +248,9 @@ def test_changelist_runs_the_same_number_of_queries_for_5_and_200_rows(client, s
     assert with_5 == with_200
 
 
+DAY = datetime.timedelta(days=1)
+
+
 @pytest.mark.django_db
 def test_dashboard_runs_the_same_number_of_queries_for_5_and_200_items(client, secretariat):
     client.force_login(secretariat)
@@ -283,7 +286,46 @@ def test_dashboard_lists_an_overdue_item_under_each_responsible_state(
     item.supporting_states.add(turkiye)
     client.force_login(secretariat)
     dashboard = client.get("/admin/").context["dashboard"]
-    assert dashboard["overdue_by_state"] == [(nigeria, [item]), (turkiye, [item])]
+    assert dashboard["overdue_by_state"] == [(nigeria, 1, 0), (turkiye, 0, 1)]
+    assert dashboard["longest_overdue"] == [item]
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_the_overdue_items_and_names_only_the_ten_longest_overdue(
+    client, secretariat, nigeria
+):
+    today = secretariat_today()
+    for days in range(1, 26):
+        ActionItemFactory(
+            reference=f"LATE-{days:02d}", lead_state=nigeria, due_date=today - days * DAY
+        )
+    client.force_login(secretariat)
+
+    response = client.get("/admin/")
+
+    dashboard = response.context["dashboard"]
+    assert dashboard["overdue_count"] == 25
+    assert dashboard["overdue_by_state"] == [(nigeria, 25, 0)]
+    assert [i.reference for i in dashboard["longest_overdue"]] == [
+        f"LATE-{days:02d}" for days in range(25, 15, -1)
+    ]
+    page = response.content.decode()
+    assert "LATE-25" in page and "LATE-15" not in page
+    assert "Overdue action items by responsible state (25)" in page
+
+
+@pytest.mark.django_db
+def test_dashboard_names_twenty_items_due_soon_and_links_to_all_of_them(client, secretariat):
+    today = secretariat_today()
+    for n in range(23):
+        ActionItemFactory(reference=f"SOON-{n:02d}", due_date=today + (n % 30) * DAY)
+    client.force_login(secretariat)
+
+    page = client.get("/admin/").content.decode()
+
+    assert "Due in the next 30 days (23)" in page
+    assert page.count(">SOON-") == 20
+    assert "All 23 items due in the next 30 days" in page
 
 
 @pytest.mark.django_db
