@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.clock import secretariat_today
+from core.mail import absolute_url
 from core.pdf import render_pdf
 
 from .models import (
@@ -34,6 +35,8 @@ from .models import (
 )
 
 TEMPLATE = "reports/meeting_report.html"
+# The annex names this many of a plan's overdue items, the longest overdue first.
+OVERDUE_LISTED_PER_PLAN = 10
 Audience = MeetingReport.Audience
 
 logger = logging.getLogger(__name__)
@@ -113,11 +116,22 @@ def meeting_report_context(meeting, *, audience=Audience.SIGNED_IN, changed_at=N
         "attendances": list(meeting.attendances.all()),
         "outcomes": outcomes,
         "action_items": action_items,
-        "annex": [
-            {"plan": plan, "progress": plan.progress(), "overdue": plan.overdue_items(today)}
-            for plan in plans
-        ],
+        "annex": [_annex_entry(plan, today) for plan in plans],
         "today": today,
+    }
+
+
+def _annex_entry(plan, today):
+    """A plan's line in the annex: its progress, how many items are overdue and the longest
+    overdue of them (the plan's page lists them all)."""
+    overdue = sorted(plan.overdue_items(today), key=lambda item: (item.due_date, item.reference))
+    return {
+        "plan": plan,
+        "plan_url": absolute_url(plan.get_absolute_url()),
+        "progress": plan.progress(),
+        "overdue_count": len(overdue),
+        "overdue": overdue[:OVERDUE_LISTED_PER_PLAN],
+        "not_listed": max(len(overdue) - OVERDUE_LISTED_PER_PLAN, 0),
     }
 
 

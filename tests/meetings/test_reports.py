@@ -158,6 +158,35 @@ def test_annex_lists_open_plans_linked_to_the_meeting_with_overdue_marks(
     assert "Overdue" in annex and "NG-CTR-1" in annex
 
 
+def test_annex_names_the_ten_longest_overdue_items_of_a_plan_and_links_to_the_rest(
+    nigeria, settings
+):
+    settings.SITE_URL = "https://portal.d8sme.example.org"
+    today = datetime.date(2026, 6, 1)
+    meeting = MeetingFactory()
+    outcome = OutcomeFactory(meeting=meeting)
+    plan = ActionPlanFactory(slug="big-plan", title="A plan with many late items")
+    for days in range(1, 13):
+        ActionItemFactory(
+            plan=plan,
+            outcome=outcome,
+            lead_state=nigeria,
+            reference=f"LATE-{days:02d}",
+            due_date=today - datetime.timedelta(days=days),
+        )
+
+    html = reports.meeting_report_html(meeting, today=today)
+    annex = html.split('id="annex"')[1]
+
+    assert "12 of 12 items" in annex
+    assert annex.count('class="overdue-mark">Overdue</span>') == 10
+    assert "LATE-12" in annex and "LATE-03" in annex and "LATE-02" not in annex
+    assert (
+        "the other 2 are on the plan's page: "
+        "https://portal.d8sme.example.org/action-plans/big-plan/" in annex
+    )
+
+
 def test_report_of_a_meeting_without_outcomes_renders_sensibly(client, secretariat):
     meeting = MeetingFactory(title="Technical session on SME finance", number=None)
     meeting.publish_outcomes(by=secretariat)
