@@ -9,11 +9,16 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from core.clock import secretariat_today
+from core.mail import absolute_url
 from core.pdf import render_pdf
 
 from .models import ActionItem, ActionPlan, ProgressUpdate
 
 TEMPLATE = "reports/action_plan_report.html"
+
+
+# The report shows this many of an item's latest updates; the item's page has its history.
+UPDATES_PER_ITEM = 5
 
 
 def action_plan_report_context(plan, *, user, today=None):
@@ -38,6 +43,8 @@ def action_plan_report_context(plan, *, user, today=None):
     for item in items:
         item.may_see_progress = item.pk in visible_ids
         item.latest_update = item.visible_updates[0] if item.visible_updates else None
+        item.recent_updates = item.visible_updates[:UPDATES_PER_ITEM]
+        item.url = absolute_url(item.get_absolute_url())
     return {
         "plan": plan,
         "items": items,

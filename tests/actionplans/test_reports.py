@@ -2,9 +2,11 @@ import datetime
 import io
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
+from actionplans import reports
 from tests.factories import ActionItemFactory, ActionPlanFactory, ProgressUpdateFactory
 from tests.pdf_checks import assert_tagged_pdfa
 
@@ -99,3 +101,24 @@ def test_report_is_tagged_pdfa_with_its_title(client, plan):
     response = client.get(reverse("actionplans:plan-report", args=[plan.slug]))
     content = b"".join(response.streaming_content)
     assert_tagged_pdfa(content, title=f"{plan.title} – Progress report")
+
+
+def test_an_items_five_latest_updates_are_shown_and_its_page_has_the_rest(
+    plan, secretariat, settings
+):
+    settings.SITE_URL = "https://portal.d8sme.example.org"
+    item = plan.items.get(reference="NG-CTR-1")
+    for n in range(6):
+        ProgressUpdateFactory(item=item, author=secretariat, narrative=f"Report number {n}.")
+
+    html = render_to_string(
+        reports.TEMPLATE, reports.action_plan_report_context(plan, user=secretariat)
+    )
+    detail = html.split("NG-CTR-1 Refine the plan</h3>")[1].split("</article>")[0]
+
+    assert detail.count("<td>Report number") == 5
+    assert "Report number 5." in detail and "Report number 0." not in detail
+    assert (
+        "7 updates in all, the 5 latest shown; the item's page has every one: "
+        f"https://portal.d8sme.example.org/action-items/{item.pk}/." in detail
+    )
