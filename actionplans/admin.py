@@ -179,17 +179,34 @@ class ActionItemResource(StrictModelResource):
         return None
 
 
+# The item's change page shows this many of its latest updates; its public page pages them all.
+LATEST_UPDATES_IN_ADMIN = 20
+
+
+class LatestUpdatesFormSet(forms.BaseInlineFormSet):
+    """The latest updates only (an item's history runs to hundreds), and how many there are."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            history = super().get_queryset()
+            self._latest = list(history[:LATEST_UPDATES_IN_ADMIN])
+            self.total = history.count()
+        return self._latest
+
+
 class ProgressUpdateInline(admin.TabularInline):
-    """The item's progress history, newest first; it is never edited."""
+    """The item's latest progress updates, newest first; they are never edited."""
 
     model = ProgressUpdate
+    formset = LatestUpdatesFormSet
+    template = "admin/actionplans/progress_updates_inline.html"
     fields = ["created_at", "author", "percent_complete", "status", "narrative", "evidence"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author", "item")
 
     def has_add_permission(self, request, obj=None):
         return False

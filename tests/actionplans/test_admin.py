@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import ActionItem, Reminder
@@ -221,6 +223,71 @@ def test_progress_update_page_is_read_only(client, secretariat):
     page = client.get(url).content.decode()
     assert 'name="narrative"' not in page
     assert client.post(url, {"narrative": "Rewritten"}).status_code == 403
+
+
+def _item_change_page(client, item):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:actionplans_actionitem_change", args=[item.pk]))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_an_items_change_page_shows_its_20_latest_updates_and_links_its_history(
+    client, secretariat
+):
+    item = ActionItemFactory()
+    for n in range(25):
+        ProgressUpdateFactory(item=item, narrative=f"Report number {n}.")
+    client.force_login(secretariat)
+
+    page, _ = _item_change_page(client, item)
+
+    assert page.count("Report number") == 20
+    assert "Report number 24." in page and "Report number 4." not in page
+    assert "The 20 latest of 25 updates" in page
+    assert f'<a href="{item.get_absolute_url()}">the item\'s page</a> has every one' in page
+
+
+def _as_posted(response):
+    """The admin change form's fields and inline forms, as a browser posts them back."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    return {
+        form.add_prefix(name): form[name].value()
+        for form in forms
+        for name in form.fields
+        if form[name].value() is not None
+    }
+
+
+def test_an_item_with_a_long_history_is_saved_from_its_change_page(client, secretariat):
+    item = ActionItemFactory(title="Old title")
+    for _ in range(25):
+        ProgressUpdateFactory(item=item)
+    client.force_login(secretariat)
+    url = reverse("admin:actionplans_actionitem_change", args=[item.pk])
+
+    data = {**_as_posted(client.get(url)), "title": "New title"}
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.title == "New title"
+    assert item.progress_updates.count() == 25
+
+
+def test_an_items_change_page_runs_the_same_queries_for_3_and_30_updates(client, secretariat):
+    item = ActionItemFactory()
+    client.force_login(secretariat)
+    _item_change_page(client, item)  # warm the session and content-type caches
+
+    def queries_with(n):
+        for _ in range(n - item.progress_updates.count()):
+            ProgressUpdateFactory(item=item)
+        return _item_change_page(client, item)[1]
+
+    assert queries_with(3) == queries_with(30)
 
 
 @pytest.fixture
