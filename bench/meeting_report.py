@@ -1,6 +1,7 @@
 """Time the meeting outcome report against WeasyPrint alone, and serving a stored report.
 
     VAR_DIR=/tmp/bench-var .venv/bin/python bench/meeting_report.py [--repeat 5] [--serve-only]
+    .venv/bin/python bench/meeting_report.py --only bench-session-216   # one render, any size
 
 Uses the database of the settings (loading the demo data when the 9th meeting is missing)
 and a temporary MEDIA_ROOT. The large meeting (60 outcomes, 150 action items, 9 delegations)
@@ -8,6 +9,7 @@ is created inside a transaction that is rolled back, so the database is left as 
 """
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -32,6 +34,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from actionplans.models import ActionItem, ActionPlan  # noqa: E402
@@ -164,6 +167,18 @@ def measure(name, meeting, repeat, serve_only=False):
     )
 
 
+def render_once(slug):
+    """The size of one meeting's report and its time in WeasyPrint, without the portal's render
+    limit (the ten-year data set's meetings)."""
+    meeting = Meeting.objects.get(slug=slug)
+    html = meeting_report_html(meeting)
+    started = time.perf_counter()
+    pdf = weasyprint_alone(html)
+    seconds = time.perf_counter() - started
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(f"{meeting}: {len(html):,} bytes of HTML, {pages} pages, {seconds:.1f} s in WeasyPrint")
+
+
 class Rollback(Exception):
     pass
 
@@ -174,7 +189,11 @@ def main():
     parser.add_argument(
         "--serve-only", action="store_true", help="Time serving stored reports only."
     )
+    parser.add_argument("--only", metavar="SLUG", help="Render this meeting's report once.")
     args = parser.parse_args()
+    if args.only:
+        render_once(args.only)
+        return
     call_command("migrate", verbosity=0)
     if not Meeting.objects.filter(slug="9th-sme-bodies-2026").exists():
         call_command("load_demo", verbosity=0)
