@@ -223,8 +223,7 @@ class DemoLoader:
         for slug in self.data["published_meetings"]:
             meeting = meetings[slug]
             if meeting.outcomes_published_at is None:
-                noon = datetime.datetime.combine(meeting.end_date, datetime.time(12))
-                meeting.outcomes_published_at = timezone.make_aware(noon)
+                meeting.outcomes_published_at = self._in_office_hours(meeting.end_date)
                 meeting.save(update_fields=["outcomes_published_at"])
 
     def _load_action_plans(self, states, meetings, reporters):
@@ -278,7 +277,7 @@ class DemoLoader:
         if not history or author is None or item.progress_updates.exists():
             return  # loaded without the demo accounts, items stay not started
         for row in history:
-            reported_at = min(self._noon(row["date"]), timezone.now())
+            reported_at = min(self._in_office_hours(row["date"]), timezone.now())
             update = progress_update_post(
                 item=item,
                 user=reporters["users"][row["by"]] if "by" in row else author,
@@ -324,7 +323,9 @@ class DemoLoader:
             for answer in row.get("answers", []):
                 self._answer(consultation, states[answer["state"]], answer, users)
             if row.get("closed_on"):
-                consultation.record_closing(by=secretariat, now=self._noon(row["closed_on"]))
+                consultation.record_closing(
+                    by=secretariat, now=self._in_office_hours(row["closed_on"])
+                )
 
     def _extend(self, consultation, row, secretariat):
         self._get_or_create(
@@ -335,7 +336,7 @@ class DemoLoader:
                 "previous_deadline": consultation.deadline,
                 "reason": row["reason"],
                 "extended_by": secretariat,
-                "extended_at": self._noon(row["extended_on"]),
+                "extended_at": self._in_office_hours(row["extended_on"]),
             },
         )
         consultation.deadline = row["new_deadline"]
@@ -361,8 +362,10 @@ class DemoLoader:
             )
 
     @staticmethod
-    def _noon(date):
-        return timezone.make_aware(datetime.datetime.combine(date, datetime.time(12)))
+    def _in_office_hours(date):
+        """11:00 at the Secretariat on that day: the demo's records give only the day."""
+        zone = zoneinfo.ZoneInfo(settings.SECRETARIAT_TIME_ZONE)
+        return datetime.datetime.combine(date, datetime.time(11), tzinfo=zone)
 
     def _load_best_practices(self, states, bodies, meetings, users):
         practices = {}
@@ -372,9 +375,7 @@ class DemoLoader:
             published_on = row.get("published_on")
             published_at = None
             if published_on:
-                published_at = timezone.make_aware(
-                    datetime.datetime.combine(published_on, datetime.time(12))
-                )
+                published_at = self._in_office_hours(published_on)
             practice = self._get_or_create(
                 BestPractice,
                 state=states[row["state"]],

@@ -2,6 +2,7 @@ import datetime
 import os
 import subprocess
 import sys
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from meetings.models import Meeting, Outcome
 from memberstates.models import MemberState, MoU
 
 ROOT = Path(__file__).resolve().parents[2]
+ISTANBUL = zoneinfo.ZoneInfo("Europe/Istanbul")
 
 
 def record_counts():
@@ -82,6 +84,8 @@ def test_demo_progress_is_dated_in_the_past_and_told_nobody(debug, mailoutbox):
     history = list(item.progress_updates.order_by("created_at"))
     assert [(u.created_at.year, u.percent_complete) for u in history] == [(2015, 15), (2015, 40)]
     assert all(u.narrative and u.created_at <= timezone.now() for u in history)
+    at_the_secretariat = [u.created_at.astimezone(ISTANBUL).time() for u in history]
+    assert at_the_secretariat == [datetime.time(11), datetime.time(11)]  # office hours
     assert not ProgressNotice.objects.filter(sent_at__isnull=True).exists()
     assert not [m for m in mailoutbox if m.subject.startswith("Progress on")]
 
