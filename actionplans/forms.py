@@ -15,6 +15,7 @@ class ActionItemReferencesField(forms.Field):
     Cleans to the items, in the order given."""
 
     widget = forms.TextInput
+    max_references = 200
 
     def prepare_value(self, value):
         """The references of the items bound (instances or keys), or the text as typed."""
@@ -33,6 +34,12 @@ class ActionItemReferencesField(forms.Field):
     def clean(self, value):
         references = self.to_python(value)
         self.validate(references)
+        if len(references) > self.max_references:
+            raise forms.ValidationError(
+                "Name at most %(most)d action items.",
+                code="too_many",
+                params={"most": self.max_references},
+            )
         items = ActionItem.objects.in_bulk(references, field_name="reference")
         unknown = [reference for reference in references if reference not in items]
         if unknown:

@@ -387,6 +387,14 @@ def test_an_unknown_action_item_reference_is_a_field_error_and_nothing_is_saved(
     assert not BestPractice.objects.exists()
 
 
+def test_more_than_200_action_item_references_are_refused(client, nigeria_focal, smedan):
+    client.force_login(nigeria_focal)
+    typed = ", ".join(f"AI-{n:04d}" for n in range(201))
+    response = client.post("/best-practices/new/", _form(smedan, action_items=typed))
+    assert response.context["form"].errors["action_items"] == ["Name at most 200 action items."]
+    assert not BestPractice.objects.exists()
+
+
 def test_editing_a_practice_shows_its_action_items_references_and_replaces_them(
     client, nigeria_focal, nigerian_draft, smedan, links
 ):
