@@ -9,7 +9,11 @@ from django.utils.html import format_html, format_html_join
 from import_export import fields
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import (
+    PreloadedAutocompleteSelect,
+    PreloadedAutocompleteSelectMultiple,
+    ReadOnlyAdminMixin,
+)
 from core.clock import secretariat_today
 from core.importexport import (
     AllOrNothingImportExportAdmin,
@@ -65,8 +69,22 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ItemRowsFormSet(forms.BaseInlineFormSet):
+    """A plan's items, one row each: the states their boxes name are read once for the page."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if not hasattr(self, "_state_labels"):
+            states = MemberState.objects.values_list("pk", "name")
+            self._state_labels = {str(pk): name for pk, name in states}
+        for name in ("lead_state", "supporting_states"):
+            widget = form.fields[name].widget
+            getattr(widget, "widget", widget).labels = self._state_labels
+
+
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
+    formset = ItemRowsFormSet
     extra = 0
     fields = [
         "reference",
@@ -82,7 +100,21 @@ class ActionItemInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead_state")
+        return super().get_queryset(request).prefetch_related("supporting_states")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_state":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "supporting_states":
+            kwargs["widget"] = PreloadedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(ActionPlan)

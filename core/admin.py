@@ -1,5 +1,7 @@
 """Admin helpers every app uses."""
 
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+
 from .uploads import TooLargeUploadsFormMixin
 
 
@@ -32,3 +34,29 @@ class TooLargeUploadsAdminMixin:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = self._reporting_too_large(formset.form, request)
         return formset
+
+
+class PreloadedAutocompleteMixin:
+    """An autocomplete box that names its selected options from `labels` ({key: label}), read
+    once for a page of many such boxes (an inline's rows), instead of one query per box."""
+
+    labels = None
+
+    def optgroups(self, name, value, attr=None):
+        if self.labels is None:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in (str(v) for v in value if str(v) not in self.choices.field.empty_values):
+            if key in self.labels:
+                options.append(self.create_option(name, key, self.labels[key], True, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteSelect(PreloadedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class PreloadedAutocompleteSelectMultiple(PreloadedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass

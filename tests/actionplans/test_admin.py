@@ -290,6 +290,46 @@ def test_an_items_change_page_runs_the_same_queries_for_3_and_30_updates(client,
     assert queries_with(3) == queries_with(30)
 
 
+def _plan_with_items(n, nigeria, turkiye):
+    plan = ActionPlanFactory()
+    for _ in range(n):
+        ActionItemFactory(plan=plan, lead_state=nigeria).supporting_states.add(turkiye)
+    return plan
+
+
+def test_a_plans_change_page_names_each_items_states_without_a_query_per_row(
+    client, secretariat, nigeria, turkiye
+):
+    client.force_login(secretariat)
+
+    def queries_with(n):
+        plan = _plan_with_items(n, nigeria, turkiye)
+        url = reverse("admin:actionplans_actionplan_change", args=[plan.pk])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert page.count(f'<option value="{nigeria.pk}" selected>Nigeria</option>') == n
+        assert page.count(f'<option value="{turkiye.pk}" selected>Türkiye</option>') == n
+        return len(queries)
+
+    queries_with(1)  # warm the session and content-type caches
+    assert queries_with(3) == queries_with(30)
+
+
+def test_a_plan_and_its_items_are_saved_from_its_change_page(client, secretariat, nigeria, turkiye):
+    plan = _plan_with_items(3, nigeria, turkiye)
+    client.force_login(secretariat)
+    url = reverse("admin:actionplans_actionplan_change", args=[plan.pk])
+
+    data = _as_posted(client.get(url))
+    data["items-0-supporting_states"] = []
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    first, *others = plan.items.order_by("pk")
+    assert list(first.supporting_states.all()) == []
+    assert all(list(item.supporting_states.all()) == [turkiye] for item in others)
+
+
 @pytest.fixture
 def reminders(nigeria):
     due = datetime.date(2026, 12, 31)
