@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
+from core.db import counts_by
 from core.paginator import known_count_paginator
 from core.pdf import pdf_download
 from memberstates.models import MemberState
@@ -99,9 +99,7 @@ def my_items(request):
         of_states=states,
         today=today,
     )
-    status_counts = dict(
-        items.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    status_counts = counts_by(items, "status")
     status = filters.get("status")
     items = items.matching(status=status, today=today)
     items = _with_responsible_states(items).order_by(filters.get("sort") or "due_date", "pk")

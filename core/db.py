@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, migrations
-from django.db.models import Index
+from django.db.models import Count, Index
 from django.db.models.lookups import In
 
 
@@ -174,3 +174,10 @@ def statistics_refreshed(model, *, rows_written):
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return True
+
+
+def counts_by(queryset, field):
+    """{value of `field`: number of rows} for the queryset, in one grouped query; rows whose
+    field is empty (no related row) are not counted."""
+    grouped = queryset.order_by().values_list(field).annotate(n=Count("pk"))
+    return {value: n for value, n in grouped.values_list(field, "n") if value is not None}

@@ -1,10 +1,9 @@
 """The Secretariat's dashboard on the admin index: what needs attention today."""
 
-from django.db.models import Count
-
 from actionplans.models import ActionItem, ProgressUpdate
 from consultations.models import Consultation
 from core.clock import secretariat_today
+from core.db import counts_by
 from knowledge.models import BestPractice
 from meetings.models import Meeting
 from memberstates.models import MemberState, MoU
@@ -67,12 +66,8 @@ def secretariat_dashboard(today=None):
 def _overdue_by_state(overdue):
     """[(state, overdue items it leads, overdue items it supports)] for the states with any, by
     name: two grouped counts."""
-    led = dict(overdue.values_list("lead_state").annotate(n=Count("pk")))
-    supported = dict(
-        overdue.filter(supporting_states__isnull=False)
-        .values_list("supporting_states")
-        .annotate(n=Count("pk"))
-    )
+    led = counts_by(overdue, "lead_state")
+    supported = counts_by(overdue, "supporting_states")
     return [
         (state, led.get(state.pk, 0), supported.get(state.pk, 0))
         for state in MemberState.objects.filter(pk__in={*led, *supported}).order_by("name")

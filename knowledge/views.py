@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_secretariat
 from core.clock import secretariat_today
+from core.db import counts_by
 from core.paginator import CappedPaginator, known_count_paginator
 from core.pdf import RenderTimedOut
 from memberstates.models import MemberState
@@ -152,12 +152,7 @@ def our_practices(request):
     form = OurPracticesFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     practices = BestPractice.objects.filter(state__in=states)
-    counts = dict(
-        practices.order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
+    counts = counts_by(practices, "status")
     if status:
         practices = practices.filter(status=status)
     practices = practices.without_vector().select_related("state", "body")

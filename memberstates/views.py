@@ -48,7 +48,6 @@ def state_detail(request, slug):
         "best_practices": state.best_practices.for_state_page()[:PRACTICES_ON_STATE_PAGE],
         "practice_count": state.best_practices.published().count(),
         "focal_points": focal_points,
-        "is_own_state": state in MemberState.objects.of_focal_point(request.user),
     }
     return render(request, "memberstates/state_detail.html", context)
 

@@ -15,17 +15,15 @@ ITEMS_ON_STATE_PAGE = 10
 
 
 @register.inclusion_tag("actionplans/_state_action_items.html", takes_context=True)
-def state_action_items(context, state, speaks_for=None):
+def state_action_items(context, state):
     """The state's action items the reader may see: counts per status and progress (one
-    aggregate), then the most urgent open ones. `speaks_for`, whether the reader is a focal
-    point of the state, is asked of the database when the page does not know it already;
-    whether the reader is the Secretariat comes with every page's context."""
+    aggregate), then the most urgent open ones. Whether the reader is the Secretariat or a
+    focal point of the state comes with every page's context (d8portal's context processor)."""
     request = context["request"]
     user = request.user
     today = secretariat_today()
-    if speaks_for is None:
-        speaks_for = state.has_focal_point(user)
     secretariat = context["is_secretariat"]
+    speaks_for = context["my_state"] == state
     items = ActionItem.objects.visible_to(user).for_state(state)
     summary = items.summary(today)
     urgent = (

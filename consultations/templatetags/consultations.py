@@ -12,25 +12,19 @@ POSITIONS_ON_STATE_PAGE = 10
 
 
 @register.inclusion_tag("consultations/_state_positions.html", takes_context=True)
-def state_consultation_positions(context, state, speaks_for=None):
-    """The state's answers the reader may read, newest first, in one query. `speaks_for`,
-    whether the reader is a focal point of the state (who may open its answer page), is asked
-    of the database when the page does not know it already; whether the reader is the
-    Secretariat comes with every page's context."""
-    request = context["request"]
-    user = request.user
-    if speaks_for is None:
-        speaks_for = state.has_focal_point(user)
+def state_consultation_positions(context, state):
+    """The state's answers the reader may read, newest first, in one query. Whether the reader
+    is a focal point of the state (who may open its answer page) or the Secretariat comes with
+    every page's context (d8portal's context processor)."""
+    speaks_for = context["my_state"] == state
     answers = (
-        ConsultationAnswer.objects.visible_to(user)
+        ConsultationAnswer.objects.visible_to(context["request"].user)
         .filter(state=state)
         .select_related("consultation")
         .order_by("-updated_at", "-pk")[:POSITIONS_ON_STATE_PAGE]
     )
     return {
         "state": state,
-        "request": request,
-        "user": user,
         "answers": answers,
         "speaks_for": speaks_for,
         "sees_open": speaks_for or context["is_secretariat"],

@@ -693,7 +693,7 @@ def add_items_and_answers(state, n):
 
 
 # Persona: queries of the whole request (session and user included for the signed-in).
-STATE_PAGE_QUERIES = {None: 13, "secretariat": 20, "nigeria_focal": 20}
+STATE_PAGE_QUERIES = {None: 13, "secretariat": 19, "nigeria_focal": 19}
 
 
 @pytest.mark.parametrize("persona", list(STATE_PAGE_QUERIES))
